@@ -1,0 +1,32 @@
+using Amazon.Runtime;
+using Amazon.DynamoDBv2;
+using Amazon.S3;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace Audiobook.Api.Storage;
+
+/// <summary>Healthy when the audio bucket and every table answer: what /health promises.</summary>
+public sealed class StorageHealthCheck(
+    IAmazonS3 s3,
+    IAmazonDynamoDB dynamo,
+    IOptions<StorageOptions> storage,
+    IOptions<TableOptions> tables) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await s3.GetBucketLocationAsync(storage.Value.BucketName, cancellationToken);
+            var t = tables.Value;
+            await Task.WhenAll(
+                new[] { t.Users, t.Books, t.AudioChapters, t.Progress }
+                    .Select(name => dynamo.DescribeTableAsync(name, cancellationToken)));
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception ex) when (ex is AmazonServiceException or HttpRequestException or TaskCanceledException)
+        {
+            return HealthCheckResult.Unhealthy("S3 or DynamoDB is not reachable.", ex);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Audiobook.Api.Storage;
+
+/// <summary>The audio bucket (an output of aws/data.yaml) and how to address it.</summary>
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+
+    [Required(ErrorMessage = "Storage:BucketName is required (the AudioBucketName output of aws/data.yaml).")]
+    [RegularExpression("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", ErrorMessage = "Storage:BucketName is not a valid S3 bucket name.")]
+    public string BucketName { get; set; } = "";
+
+    /// <summary>Path-style addressing (http://host/bucket/key), needed by endpoints without per-bucket DNS.</summary>
+    public bool ForcePathStyle { get; set; }
+}
+
+/// <summary>The DynamoDB tables (outputs of aws/data.yaml).</summary>
+public sealed class TableOptions
+{
+    public const string Section = "Tables";
+
+    [Required(ErrorMessage = "Tables:Users is required (the UsersTableName output of aws/data.yaml).")]
+    public string Users { get; set; } = "";
+
+    [Required(ErrorMessage = "Tables:Books is required (the BooksTableName output of aws/data.yaml).")]
+    public string Books { get; set; } = "";
+
+    [Required(ErrorMessage = "Tables:AudioChapters is required (the AudioChaptersTableName output of aws/data.yaml).")]
+    public string AudioChapters { get; set; } = "";
+
+    [Required(ErrorMessage = "Tables:Progress is required (the ProgressTableName output of aws/data.yaml).")]
+    public string Progress { get; set; } = "";
+}

@@ -1,0 +1,34 @@
+using Amazon.DynamoDBv2;
+using Amazon.S3;
+using Microsoft.Extensions.Options;
+
+namespace Audiobook.Api.Storage;
+
+public static class StorageRegistration
+{
+    /// <summary>
+    /// Registers the S3 and DynamoDB clients. Region, credentials and endpoint come from the SDK's
+    /// standard sources (AWS_REGION, the credential chain, AWS_ENDPOINT_URL): locally the AppHost
+    /// points them at the emulator, on Lambda the runtime provides them. No emulator-specific code.
+    /// </summary>
+    public static IHostApplicationBuilder AddAudiobookStorage(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<StorageOptions>()
+            .BindConfiguration(StorageOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<TableOptions>()
+            .BindConfiguration(TableOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton<IAmazonS3>(sp => new AmazonS3Client(new AmazonS3Config
+        {
+            ForcePathStyle = sp.GetRequiredService<IOptions<StorageOptions>>().Value.ForcePathStyle,
+        }));
+        builder.Services.AddSingleton<IAmazonDynamoDB>(_ => new AmazonDynamoDBClient());
+
+        builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("aws-storage", timeout: TimeSpan.FromSeconds(5));
+        return builder;
+    }
+}

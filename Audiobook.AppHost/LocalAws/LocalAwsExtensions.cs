@@ -1,0 +1,50 @@
+namespace Audiobook.AppHost.LocalAws;
+
+/// <summary>The local stand-in for AWS: one emulator serving S3, DynamoDB, SSM and CloudFormation.</summary>
+public static class LocalAwsExtensions
+{
+    public const string Region = "us-east-1";
+    public const string LocalStackImage = "localstack/localstack";
+    public const string LocalStackTag = "4.12.0";
+
+    public static IResourceBuilder<IResourceWithEndpoints> AddLocalAws(this IDistributedApplicationBuilder builder, string name)
+    {
+        var kind = EmulatorChoice.Decide(builder.Configuration);
+        if (kind == EmulatorKind.LocalStack)
+        {
+            var localstack = builder.AddContainer(name, LocalStackImage, LocalStackTag)
+                .WithHttpEndpoint(targetPort: 4566, name: "http")
+                .WithEnvironment("SERVICES", "s3,dynamodb,ssm,cloudformation,sts")
+                .WithHttpHealthCheck("/_localstack/health");
+            return localstack.AsEndpointResource();
+        }
+
+        var moto = builder.AddExecutable(name, EmulatorChoice.FindOnPath("moto_server")!, builder.AppHostDirectory)
+            .WithHttpEndpoint(name: "http");
+        var endpoint = moto.GetEndpoint("http");
+        moto.WithArgs(context =>
+            {
+                context.Args.Add("-H");
+                context.Args.Add("127.0.0.1");
+                context.Args.Add("-p");
+                context.Args.Add(endpoint.Property(EndpointProperty.TargetPort));
+            })
+            .WithHttpHealthCheck("/moto-api/");
+        return moto.AsEndpointResource();
+    }
+
+    /// <summary>The standard AWS SDK/CLI variables that point a process at the emulator.</summary>
+    public static IResourceBuilder<T> WithLocalAwsEnvironment<T>(this IResourceBuilder<T> resource, IResourceBuilder<IResourceWithEndpoints> aws)
+        where T : IResourceWithEnvironment =>
+        resource
+            .WithEnvironment("AWS_ENDPOINT_URL", aws.GetEndpoint("http"))
+            .WithEnvironment("AWS_REGION", Region)
+            .WithEnvironment("AWS_DEFAULT_REGION", Region)
+            // Emulators accept any credentials; these dummies keep the SDK from looking further.
+            .WithEnvironment("AWS_ACCESS_KEY_ID", "test")
+            .WithEnvironment("AWS_SECRET_ACCESS_KEY", "test");
+
+    private static IResourceBuilder<IResourceWithEndpoints> AsEndpointResource<T>(this IResourceBuilder<T> builder)
+        where T : IResourceWithEndpoints =>
+        (IResourceBuilder<IResourceWithEndpoints>)builder;
+}

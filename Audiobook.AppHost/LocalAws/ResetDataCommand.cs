@@ -1,0 +1,58 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Audiobook.AppHost.LocalAws;
+
+/// <summary>
+/// A dashboard command on the emulator: drop every local bucket, table and secret, then provision
+/// again from aws/data.yaml and restart the API (which caches the secrets it read at start-up).
+/// Both emulators keep their data in memory, so restarting the emulator is the reset.
+/// </summary>
+public static class ResetDataCommand
+{
+    public const string Name = "reset-data";
+
+    public static IResourceBuilder<IResourceWithEndpoints> WithResetDataCommand(
+        this IResourceBuilder<IResourceWithEndpoints> aws,
+        IResourceBuilder<ExecutableResource> provision,
+        IResourceBuilder<ProjectResource> api) =>
+        aws.WithCommand(
+            Name,
+            "Reset local data",
+            async context =>
+            {
+                var commands = context.Services.GetRequiredService<ResourceCommandService>();
+                var notifications = context.Services.GetRequiredService<ResourceNotificationService>();
+                var token = context.CancellationToken;
+
+                var restarted = await commands.ExecuteCommandAsync(aws.Resource, KnownResourceCommands.RestartCommand, token);
+                if (!restarted.Success)
+                {
+                    return restarted;
+                }
+                await notifications.WaitForResourceHealthyAsync(aws.Resource.Name, token);
+
+                var startedAt = DateTime.UtcNow;
+                var provisioned = await commands.ExecuteCommandAsync(provision.Resource, KnownResourceCommands.StartCommand, token);
+                if (!provisioned.Success)
+                {
+                    return provisioned;
+                }
+                var finished = await notifications.WaitForResourceAsync(
+                    provision.Resource.Name,
+                    e => e.Snapshot.State?.Text == KnownResourceStates.Finished
+                        && e.Snapshot.StartTimeStamp >= startedAt.AddSeconds(-1),
+                    token);
+                if (finished.Snapshot.ExitCode is not 0)
+                {
+                    return CommandResults.Failure($"Provisioning failed (exit code {finished.Snapshot.ExitCode}); see the provision resource's log.");
+                }
+
+                return await commands.ExecuteCommandAsync(api.Resource, KnownResourceCommands.RestartCommand, token);
+            },
+            new CommandOptions
+            {
+                Description = "Drops all local buckets, tables and secrets, re-deploys aws/data.yaml and restarts the API.",
+                ConfirmationMessage = "Delete all local audiobook data (accounts, books, audio, progress)?",
+                IconName = "ArrowReset",
+            });
+}

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Deploys (creates or updates) the stateful stack from aws/data.yaml, makes sure the environment's
+# secrets exist in SSM Parameter Store, and writes the stack's outputs to a JSON file.
+# The AppHost runs it against the local emulator (AWS_ENDPOINT_URL set); operators run it against AWS.
+set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+Usage: aws/provision.sh [options]
+
+  --environment NAME    environment name: local, staging, production (default: local)
+  --web-origin ORIGIN   browser origin allowed to upload/play from the bucket; repeatable
+                        (default: http://localhost:5080)
+  --outputs-file PATH   write the data stack's outputs there as JSON [{OutputKey, OutputValue}]
+  --apply-cors          also apply the bucket's CORS rules through the S3 API
+                        (for emulators that ignore the template's CorsConfiguration)
+  -h, --help            show this help
+
+The AWS CLI reads the region, credentials and any AWS_ENDPOINT_URL from the environment.
+USAGE
+}
+
+environment=local
+origins=()
+outputs_file=""
+apply_cors=false
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --environment) environment="$2"; shift 2 ;;
+    --web-origin) origins+=("$2"); shift 2 ;;
+    --outputs-file) outputs_file="$2"; shift 2 ;;
+    --apply-cors) apply_cors=true; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "provision: unknown option '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+[[ ${#origins[@]} -gt 0 ]] || origins=("http://localhost:5080")
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+stack="audiobook-${environment}-data"
+origins_csv="$(IFS=,; echo "${origins[*]}")"
+parameters=(
+  "ParameterKey=EnvironmentName,ParameterValue=${environment}"
+  "ParameterKey=WebOrigins,ParameterValue=\"${origins_csv}\""
+)
+
+log() { printf '[provision] %s\n' "$*"; }
+
+deploy_data_stack() {
+  # create-stack/update-stack rather than 'cloudformation deploy': the emulator leaves a
+  # change set's outputs empty (shared/ENVIRONMENT.md), and both behave the same on AWS.
+  local body="file://${here}/data.yaml"
+  if aws cloudformation describe-stacks --stack-name "$stack" >/dev/null 2>&1; then
+    log "updating stack ${stack}"
+    local out
+    if out="$(aws cloudformation update-stack --stack-name "$stack" --template-body "$body" \
+        --parameters "${parameters[@]}" 2>&1)"; then
+      aws cloudformation wait stack-update-complete --stack-name "$stack"
+    elif grep -q 'No updates are to be performed' <<<"$out"; then
+      log "stack ${stack} is up to date"
+    else
+      echo "$out" >&2
+      return 1
+    fi
+  else
+    log "creating stack ${stack}"
+    aws cloudformation create-stack --stack-name "$stack" --template-body "$body" \
+      --parameters "${parameters[@]}" >/dev/null
+    aws cloudformation wait stack-create-complete --stack-name "$stack"
+  fi
+}
+
+output_value() {
+  aws cloudformation describe-stacks --stack-name "$stack" \
+    --query "Stacks[0].Outputs[?OutputKey=='$1'].OutputValue" --output text
+}
+
+apply_bucket_cors() {
+  local bucket origins_json cors_file
+  bucket="$(output_value AudioBucketName)"
+  origins_json="$(printf '"%s",' "${origins[@]}")"
+  cors_file="$(mktemp)"
+  cat >"$cors_file" <<JSON
+{"CORSRules":[{"ID":"browser-uploads-and-playback","AllowedMethods":["PUT","GET","HEAD"],
+"AllowedOrigins":[${origins_json%,}],"AllowedHeaders":["*"],
+"ExposeHeaders":["ETag","Content-Length","Content-Range","Accept-Ranges"],"MaxAgeSeconds":3000}]}
+JSON
+  aws s3api put-bucket-cors --bucket "$bucket" --cors-configuration "file://${cors_file}"
+  rm -f "$cors_file"
+  log "CORS applied to ${bucket} for ${origins_csv}"
+}
+
+# Creates a random SecureString parameter unless it already exists. The value goes through a
+# private temporary file, never the command line, so it shows up in no process list or log.
+ensure_secret() {
+  local name="/audiobook/${environment}/$1" bytes="$2"
+  if aws ssm get-parameter --name "$name" >/dev/null 2>&1; then
+    log "secret ${name} exists"
+    return
+  fi
+  local input value
+  value="$(openssl rand -base64 "$bytes" | tr -d '\n')"
+  input="$(umask 077 && mktemp)"
+  printf '{"Name":"%s","Type":"SecureString","Value":"%s"}' "$name" "$value" >"$input"
+  aws ssm put-parameter --cli-input-json "file://${input}" >/dev/null
+  rm -f "$input"
+  log "secret ${name} created"
+}
+
+deploy_data_stack
+if [[ "$apply_cors" == true ]]; then
+  apply_bucket_cors
+fi
+ensure_secret Jwt/SigningKey 64
+
+if [[ -n "$outputs_file" ]]; then
+  mkdir -p "$(dirname "$outputs_file")"
+  aws cloudformation describe-stacks --stack-name "$stack" --query 'Stacks[0].Outputs' --output json >"$outputs_file"
+  log "outputs written to ${outputs_file}"
+fi
+log "done: stack ${stack} ready"
