@@ -14,3 +14,4 @@ app.UseStatusCodePages();
 app.MapDefaultEndpoints();
 
 app.Run();
+public partial class Program;

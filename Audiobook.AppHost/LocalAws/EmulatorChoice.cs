@@ -47,7 +47,7 @@ public static class EmulatorChoice
             .Select(dir => Path.Combine(dir, name))
             .FirstOrDefault(File.Exists);
 
-    private static bool ContainerRuntimeAnswers()
+    public static bool ContainerRuntimeAnswers()
     {
         var runtime = Environment.GetEnvironmentVariable("ASPIRE_CONTAINER_RUNTIME") ?? "docker";
         if (FindOnPath(runtime) is null)

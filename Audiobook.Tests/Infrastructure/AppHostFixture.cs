@@ -1,0 +1,69 @@
+using Amazon.DynamoDBv2;
+using Amazon.S3;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+[assembly: AssemblyFixture(typeof(Audiobook.Tests.Infrastructure.AppHostFixture))]
+
+namespace Audiobook.Tests.Infrastructure;
+
+/// <summary>
+/// Starts the real AppHost once per test run (embedded emulator: moto), exactly as
+/// `dotnet run --project Audiobook.AppHost` does, and waits until the API reports healthy.
+/// </summary>
+public sealed class AppHostFixture : IAsyncLifetime
+{
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+
+    private DistributedApplication? app;
+    private IReadOnlyDictionary<string, string>? apiEnvironment;
+
+    public DistributedApplication App => app ?? throw new InvalidOperationException("The AppHost has not started.");
+
+    /// <summary>The API's configuration as the AppHost handed it over (endpoint, bucket, tables).</summary>
+    public IReadOnlyDictionary<string, string> ApiEnvironment => apiEnvironment ?? throw new InvalidOperationException("The AppHost has not started.");
+
+    public async ValueTask InitializeAsync()
+    {
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Audiobook_AppHost>(
+            ["LocalAws:Emulator=moto"],
+            (options, _) => options.DisableDashboard = true,
+            timeout.Token);
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        foreach (var project in builder.Resources.OfType<ProjectResource>())
+        {
+            // Nothing listens for telemetry in tests; an exporter that retries slows every shutdown.
+            builder.CreateResourceBuilder(project).WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", "");
+        }
+
+        app = await builder.BuildAsync(timeout.Token);
+        await app.StartAsync(timeout.Token);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("api", timeout.Token);
+
+        var api = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "api");
+        var configuration = await ExecutionConfigurationBuilder.Create(api)
+            .WithEnvironmentVariablesConfig()
+            .BuildAsync(app.Services.GetRequiredService<DistributedApplicationExecutionContext>(), NullLogger.Instance, timeout.Token);
+        apiEnvironment = configuration.EnvironmentVariables.ToDictionary(kv => kv.Key, kv => kv.Value);
+    }
+
+    public HttpClient CreateApiClient() => App.CreateHttpClient("api", "http");
+
+    public string Setting(string name) =>
+        ApiEnvironment.TryGetValue(name, out var value) ? value : throw new KeyNotFoundException($"The AppHost did not give the API '{name}'.");
+
+    public IAmazonS3 CreateS3Client() => AwsClients.S3(Setting("AWS_ENDPOINT_URL"));
+
+    public IAmazonDynamoDB CreateDynamoClient() => AwsClients.DynamoDb(Setting("AWS_ENDPOINT_URL"));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (app is not null)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+}
