@@ -22,6 +22,8 @@ public static class StorageRegistration
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        AwsSdkTracing.Register();
+
         builder.Services.AddSingleton<IAmazonS3>(sp => new AmazonS3Client(new AmazonS3Config
         {
             ForcePathStyle = sp.GetRequiredService<IOptions<StorageOptions>>().Value.ForcePathStyle,

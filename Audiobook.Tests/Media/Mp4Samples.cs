@@ -1,0 +1,40 @@
+using System.Buffers.Binary;
+
+namespace Audiobook.Tests.Media;
+
+/// <summary>The real files under Media/Samples (made with ffmpeg, see Media/Samples/README.md) and hostile variations.</summary>
+public static class Mp4Samples
+{
+    public static string PathOf(string name) => Path.Combine(AppContext.BaseDirectory, "Media", "Samples", name);
+
+    public static byte[] Read(string name) => File.ReadAllBytes(PathOf(name));
+
+    public static byte[] Box(string type, params byte[][] children)
+    {
+        var payload = children.SelectMany(c => c).ToArray();
+        var box = new byte[8 + payload.Length];
+        BinaryPrimitives.WriteUInt32BigEndian(box, (uint)box.Length);
+        System.Text.Encoding.ASCII.GetBytes(type).CopyTo(box, 4);
+        payload.CopyTo(box, 8);
+        return box;
+    }
+
+    public static byte[] Ftyp(string major = "M4A ") =>
+        Box("ftyp", System.Text.Encoding.ASCII.GetBytes(major), new byte[4], System.Text.Encoding.ASCII.GetBytes("isom"));
+
+    /// <summary>The offset of the first top-level box of a type.</summary>
+    public static int FindTopLevel(byte[] file, string type)
+    {
+        var offset = 0;
+        while (offset + 8 <= file.Length)
+        {
+            var size = (int)BinaryPrimitives.ReadUInt32BigEndian(file.AsSpan(offset));
+            if (System.Text.Encoding.ASCII.GetString(file, offset + 4, 4) == type)
+            {
+                return offset;
+            }
+            offset += size;
+        }
+        throw new InvalidOperationException($"No top-level '{type}' box.");
+    }
+}
