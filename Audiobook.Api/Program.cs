@@ -1,17 +1,38 @@
+using Audiobook.Api.Accounts;
+using Audiobook.Api.Books;
+using Audiobook.Api.Chapters;
 using Audiobook.Api.Extensions;
+using Audiobook.Api.Progress;
+using Audiobook.Api.Uploads;
+using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
-builder.Services.AddProblemDetails();
 
 var app = builder.Build();
 
+app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
+
+if (app.Environment.IsDevelopment())
+{
+    app.MapOpenApi().AllowAnonymous();
+    app.MapScalarApiReference().AllowAnonymous();
+}
 
 app.MapDefaultEndpoints();
+app.MapAccountsApi();
+app.MapBooksApi();
+app.MapUploadsApi();
+app.MapChaptersApi();
+app.MapProgressApi();
 
 app.Run();
+
 public partial class Program;

@@ -1,15 +1,56 @@
+using Audiobook.Api.Accounts;
+using Audiobook.Api.Books;
+using Audiobook.Api.Chapters;
+using Audiobook.Api.Http;
+using Audiobook.Api.Progress;
 using Audiobook.Api.Secrets;
 using Audiobook.Api.Storage;
+using Audiobook.Api.Streaming;
+using Audiobook.Api.Telemetry;
+using Audiobook.Api.Uploads;
+using Microsoft.AspNetCore.HttpOverrides;
 
 namespace Audiobook.Api.Extensions;
 
 public static class ApplicationServices
 {
+    /// <summary>JSON requests are small; audio never passes through the API.</summary>
+    public const long MaxRequestBodyBytes = 64 * 1024;
+
     /// <summary>Everything the API registers, in one place, so Program.cs stays a table of contents.</summary>
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddSsmParameters();
         builder.AddAudiobookStorage();
+        builder.AddAudiobookAuthentication();
+
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<AudiobookMetrics>();
+
+        services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StreamingOptions>().BindConfiguration(StreamingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSingleton<BookStore>();
+        services.AddSingleton<PageCursor>();
+        services.AddSingleton<BookDeletion>();
+        services.AddSingleton<ChapterStore>();
+        services.AddSingleton<ProgressStore>();
+        services.AddSingleton<UploadCompletion>();
+        services.AddSingleton<IStreamUrlSigner, S3PresignedUrlSigner>();
+
+        // Malformed input is the client's 400/413/415, described in problem details, never a 500.
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ExceptionProblems>();
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default));
+
+        // The proxy in front (Aspire's locally, the Lambda Web Adapter on AWS) connects over loopback.
+        services.Configure<ForwardedHeadersOptions>(forwarded =>
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+
+        services.AddOpenApi();
         return builder;
     }
 }

@@ -30,6 +30,7 @@ public static class StorageRegistration
         }));
         builder.Services.AddSingleton<IAmazonDynamoDB>(_ => new AmazonDynamoDBClient());
 
+        builder.Services.AddSingleton<AudioStore>();
         builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("aws-storage", timeout: TimeSpan.FromSeconds(5));
         return builder;
     }

@@ -1,0 +1,35 @@
+using System.Security.Claims;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Audiobook.Api.Accounts;
+
+/// <summary>Issues the short-lived HS256 access tokens that every other route requires.</summary>
+public sealed class TokenIssuer(IOptions<JwtOptions> options, TimeProvider time)
+{
+    private readonly JsonWebTokenHandler handler = new();
+
+    public TokenResponse Issue(User user)
+    {
+        var jwt = options.Value;
+        var now = time.GetUtcNow().UtcDateTime;
+        var token = handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = jwt.Issuer,
+            Audience = jwt.Audience,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now + jwt.AccessTokenLifetime,
+            Subject = new ClaimsIdentity(
+            [
+                new Claim(JwtRegisteredClaimNames.Sub, user.Id),
+                new Claim(JwtRegisteredClaimNames.Email, user.Email),
+                new Claim(JwtRegisteredClaimNames.Name, user.DisplayName),
+                new Claim(JwtRegisteredClaimNames.Jti, Guid.NewGuid().ToString("N")),
+            ]),
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(jwt.SigningKeyBytes()), SecurityAlgorithms.HmacSha256),
+        });
+        return new TokenResponse(token, "Bearer", (int)jwt.AccessTokenLifetime.TotalSeconds);
+    }
+}

@@ -1,0 +1,42 @@
+namespace Audiobook.Api.Books;
+
+/// <summary>A book of one owner. <see cref="Version"/> is its ETag; <see cref="NextChapterNumber"/> serialises chapter numbering.</summary>
+public sealed record Book(
+    string OwnerId,
+    string Id,
+    string Title,
+    string Author,
+    string? Narrator,
+    string? Description,
+    string? Language,
+    int ChapterCount,
+    double TotalDurationSeconds,
+    int NextChapterNumber,
+    long Version,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public string ETag => $"\"{Version}\"";
+
+    public BookResponse ToResponse() =>
+        new(Id, Title, Author, Narrator, Description, Language, ChapterCount, Math.Round(TotalDurationSeconds, 3), CreatedAt, UpdatedAt);
+}
+
+public sealed record BookResponse(
+    string Id,
+    string Title,
+    string Author,
+    string? Narrator,
+    string? Description,
+    string? Language,
+    int ChapterCount,
+    double TotalDurationSeconds,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
+public sealed record BookPage(IReadOnlyList<BookResponse> Items, string? NextCursor);
+
+public sealed record CreateBookRequest(string? Title, string? Author, string? Narrator, string? Description, string? Language);
+
+/// <summary>Absent (null) fields stay as they are; an empty string clears an optional field.</summary>
+public sealed record UpdateBookRequest(string? Title, string? Author, string? Narrator, string? Description, string? Language);

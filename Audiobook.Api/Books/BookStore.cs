@@ -1,0 +1,115 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Audiobook.Api.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Audiobook.Api.Books;
+
+/// <summary>Books in DynamoDB: one partition per owner, so every read is scoped to its owner by key.</summary>
+public sealed class BookStore(IAmazonDynamoDB db, IOptions<TableOptions> tables)
+{
+    public string Table => tables.Value.Books;
+
+    public Task CreateAsync(Book book, CancellationToken ct) =>
+        db.PutItemAsync(new PutItemRequest
+        {
+            TableName = Table,
+            Item = BookItems.ToItem(book),
+            ConditionExpression = "attribute_not_exists(bookId)",
+        }, ct);
+
+    public async Task<Book?> GetAsync(string ownerId, string bookId, CancellationToken ct)
+    {
+        var response = await db.GetItemAsync(new GetItemRequest { TableName = Table, Key = BookItems.Key(ownerId, bookId), ConsistentRead = true }, ct);
+        return response.IsItemSet ? BookItems.FromItem(response.Item) : null;
+    }
+
+    /// <summary>Newest first. Reads one item more than asked to know, exactly, whether another page exists.</summary>
+    public async Task<(List<Book> Items, bool HasMore)> ListAsync(string ownerId, int limit, string? startAfterBookId, CancellationToken ct)
+    {
+        var response = await db.QueryAsync(new QueryRequest
+        {
+            TableName = Table,
+            KeyConditionExpression = "ownerId = :owner",
+            ExpressionAttributeValues = new() { [":owner"] = new(ownerId) },
+            ScanIndexForward = false,
+            Limit = limit + 1,
+            ExclusiveStartKey = startAfterBookId is null ? null : BookItems.Key(ownerId, startAfterBookId),
+        }, ct);
+        var books = (response.Items ?? []).Select(BookItems.FromItem).ToList();
+        return books.Count > limit ? (books[..limit], true) : (books, false);
+    }
+
+    /// <summary>
+    /// Sets the given descriptive fields (null: unchanged, "": removed) and bumps the version.
+    /// Returns the new state, or null when the book is gone or its version is no longer <paramref name="ifVersion"/>.
+    /// Counters (chapters, duration) are never rewritten here, so concurrent completes are not lost.
+    /// </summary>
+    public async Task<Book?> UpdateDetailsAsync(
+        string ownerId, string bookId, IReadOnlyDictionary<string, string?> fields, long? ifVersion, DateTimeOffset now, CancellationToken ct)
+    {
+        var names = new Dictionary<string, string>();
+        var values = new Dictionary<string, AttributeValue>
+        {
+            [":one"] = BookItems.Number(1),
+            [":now"] = new(now.ToString("O")),
+        };
+        var sets = new List<string> { "version = version + :one", "updatedAt = :now" };
+        var removes = new List<string>();
+        foreach (var (field, value) in fields)
+        {
+            names["#" + field] = field;
+            if (value is null)
+            {
+                removes.Add("#" + field);
+            }
+            else
+            {
+                values[":" + field] = new(value);
+                sets.Add($"#{field} = :{field}");
+            }
+        }
+        var condition = "attribute_exists(bookId)";
+        if (ifVersion is { } expected)
+        {
+            condition += " AND version = :expected";
+            values[":expected"] = BookItems.Number(expected);
+        }
+        try
+        {
+            var response = await db.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = Table,
+                Key = BookItems.Key(ownerId, bookId),
+                UpdateExpression = "SET " + string.Join(", ", sets) + (removes.Count > 0 ? " REMOVE " + string.Join(", ", removes) : ""),
+                ConditionExpression = condition,
+                ExpressionAttributeNames = names.Count > 0 ? names : null,
+                ExpressionAttributeValues = values,
+                ReturnValues = ReturnValue.ALL_NEW,
+            }, ct);
+            return BookItems.FromItem(response.Attributes);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return null;
+        }
+    }
+
+    public async Task<bool> DeleteAsync(string ownerId, string bookId, CancellationToken ct)
+    {
+        try
+        {
+            await db.DeleteItemAsync(new DeleteItemRequest
+            {
+                TableName = Table,
+                Key = BookItems.Key(ownerId, bookId),
+                ConditionExpression = "attribute_exists(bookId)",
+            }, ct);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,131 @@
+using Audiobook.Api.Accounts;
+using Audiobook.Api.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
+
+namespace Audiobook.Api.Books;
+
+public static class BooksApi
+{
+    public const int DefaultPageSize = 20;
+    public const int MaxPageSize = 100;
+
+    public static IEndpointRouteBuilder MapBooksApi(this IEndpointRouteBuilder routes)
+    {
+        var books = routes.MapGroup("/api/v1/books").WithTags("Books");
+        books.MapPost("/", Create).WithName("CreateBook").WithSummary("Create a book");
+        books.MapGet("/", List).WithName("ListBooks").WithSummary("The signed-in user's books, newest first, paged by cursor");
+        var book = books.MapGroup("/" + Ids.Route("bookId"));
+        book.MapGet("/", Get).WithName("GetBook").WithSummary("One book");
+        book.MapPatch("/", Update).WithName("UpdateBook").WithSummary("Change a book's details (honours If-Match)")
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        book.MapDelete("/", Delete).WithName("DeleteBook").WithSummary("Delete a book with its chapters, audio and progress");
+        return routes;
+    }
+
+    public static async Task<Results<Created<BookResponse>, ValidationProblem>> Create(
+        CreateBookRequest request, HttpContext context, BookStore store, TimeProvider time, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var (title, author, narrator, description, language) =
+            BookFields.Validate(errors, request.Title, request.Author, request.Narrator, request.Description, request.Language, required: true);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        var now = time.GetUtcNow();
+        var book = new Book(context.User.UserId(), Ids.New(), title!, author!, narrator, description, language, 0, 0, 1, 1, now, now);
+        await store.CreateAsync(book, ct);
+        context.Response.Headers.ETag = book.ETag;
+        return TypedResults.Created($"/api/v1/books/{book.Id}", book.ToResponse());
+    }
+
+    public static async Task<Results<Ok<BookPage>, ValidationProblem>> List(
+        int? limit, string? cursor, HttpContext context, BookStore store, PageCursor cursors, CancellationToken ct)
+    {
+        var owner = context.User.UserId();
+        var size = limit ?? DefaultPageSize;
+        if (size is < 1 or > MaxPageSize)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"limit must be between 1 and {MaxPageSize}."] });
+        }
+        string? after = null;
+        if (!string.IsNullOrEmpty(cursor) && (after = cursors.Decode(owner, cursor)) is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = ["cursor is not a cursor this API issued for your library."] });
+        }
+        var (books, hasMore) = await store.ListAsync(owner, size, after, ct);
+        var next = hasMore ? cursors.Encode(owner, books[^1].Id) : null;
+        return TypedResults.Ok(new BookPage([.. books.Select(b => b.ToResponse())], next));
+    }
+
+    public static async Task<Results<Ok<BookResponse>, ProblemHttpResult>> Get(string bookId, HttpContext context, BookStore store, CancellationToken ct)
+    {
+        var book = await store.GetAsync(context.User.UserId(), bookId, ct);
+        if (book is null)
+        {
+            return Problems.BookNotFound();
+        }
+        context.Response.Headers.ETag = book.ETag;
+        return TypedResults.Ok(book.ToResponse());
+    }
+
+    public static async Task<Results<Ok<BookResponse>, ValidationProblem, ProblemHttpResult>> Update(
+        string bookId, UpdateBookRequest request, HttpContext context, BookStore store, TimeProvider time, CancellationToken ct)
+    {
+        var owner = context.User.UserId();
+        var errors = new Dictionary<string, string[]>();
+        if (request.Title is not null && Text.Clean(request.Title) is null)
+        {
+            errors["title"] = ["title cannot be empty."];
+        }
+        if (request.Author is not null && Text.Clean(request.Author) is null)
+        {
+            errors["author"] = ["author cannot be empty."];
+        }
+        var (title, author, narrator, description, language) =
+            BookFields.Validate(errors, request.Title, request.Author, request.Narrator, request.Description, request.Language, required: false);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var fields = new Dictionary<string, string?>();
+        AddChange(fields, "title", request.Title, title);
+        AddChange(fields, "author", request.Author, author);
+        AddChange(fields, "narrator", request.Narrator, narrator);
+        AddChange(fields, "description", request.Description, description);
+        AddChange(fields, "language", request.Language, language);
+
+        long? ifVersion = null;
+        var ifMatch = context.Request.Headers.IfMatch.ToString();
+        if (!string.IsNullOrEmpty(ifMatch) && ifMatch != "*")
+        {
+            if (!EntityTagHeaderValue.TryParse(ifMatch, out var tag) || !long.TryParse(tag.Tag.AsSpan().Trim('"'), out var version))
+            {
+                return Problems.PreconditionFailed();
+            }
+            ifVersion = version;
+        }
+
+        var updated = await store.UpdateDetailsAsync(owner, bookId, fields, ifVersion, time.GetUtcNow(), ct);
+        if (updated is null)
+        {
+            return await store.GetAsync(owner, bookId, ct) is null ? Problems.BookNotFound() : Problems.PreconditionFailed();
+        }
+        context.Response.Headers.ETag = updated.ETag;
+        return TypedResults.Ok(updated.ToResponse());
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> Delete(string bookId, HttpContext context, BookDeletion deletion, CancellationToken ct) =>
+        await deletion.DeleteAsync(context.User.UserId(), bookId, ct) ? TypedResults.NoContent() : Problems.BookNotFound();
+
+    /// <summary>Only fields present in the request change; "" clears an optional one.</summary>
+    private static void AddChange(Dictionary<string, string?> fields, string name, string? raw, string? cleaned)
+    {
+        if (raw is not null)
+        {
+            fields[name] = cleaned;
+        }
+    }
+}

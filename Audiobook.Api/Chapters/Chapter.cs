@@ -1,0 +1,48 @@
+namespace Audiobook.Api.Chapters;
+
+/// <summary>A chapter: one audio object of a book, ready to play from the moment it is completed.</summary>
+public sealed record Chapter(
+    string BookId,
+    string Id,
+    int Number,
+    string Title,
+    string FileName,
+    string ContentType,
+    long SizeBytes,
+    double? DurationSeconds,
+    string ObjectKey,
+    DateTimeOffset CreatedAt)
+{
+    public const string ReadyStatus = "ready";
+
+    public ChapterResponse ToResponse() =>
+        new(Id, BookId, Number, Title, FileName, ContentType, SizeBytes, DurationSeconds, ReadyStatus, CreatedAt);
+}
+
+public sealed record ChapterResponse(
+    string Id,
+    string BookId,
+    int Number,
+    string Title,
+    string FileName,
+    string ContentType,
+    long SizeBytes,
+    double? DurationSeconds,
+    string Status,
+    DateTimeOffset CreatedAt);
+
+public sealed record ChapterList(IReadOnlyList<ChapterResponse> Items);
+
+public sealed record UpdateChapterRequest(string? Title, int? Number);
+
+/// <summary>An upload the client was given a URL for and has not completed yet. Its id becomes the chapter's id.</summary>
+public sealed record PendingUpload(
+    string BookId,
+    string Id,
+    string FileName,
+    string ContentType,
+    long SizeBytes,
+    string? Title,
+    string ObjectKey,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ExpiresAt);

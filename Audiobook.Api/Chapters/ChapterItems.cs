@@ -1,0 +1,86 @@
+using System.Globalization;
+using Amazon.DynamoDBv2.Model;
+using Audiobook.Api.Books;
+
+namespace Audiobook.Api.Chapters;
+
+/// <summary>
+/// How a book's chapters live in the AudioChapters table: one partition per book, with
+/// CHAPTER#id items, NUMBER#n claims (one per used number, so numbers are unique) and UPLOAD#id items.
+/// </summary>
+public static class ChapterItems
+{
+    public const string ChapterPrefix = "CHAPTER#";
+    public const string UploadPrefix = "UPLOAD#";
+    public const string NumberPrefix = "NUMBER#";
+
+    public static Dictionary<string, AttributeValue> Key(string bookId, string sk) =>
+        new() { ["bookId"] = new(bookId), ["sk"] = new(sk) };
+
+    public static Dictionary<string, AttributeValue> ChapterKey(string bookId, string chapterId) => Key(bookId, ChapterPrefix + chapterId);
+
+    public static Dictionary<string, AttributeValue> UploadKey(string bookId, string uploadId) => Key(bookId, UploadPrefix + uploadId);
+
+    public static Dictionary<string, AttributeValue> NumberKey(string bookId, int number) =>
+        Key(bookId, NumberPrefix + number.ToString("D6", CultureInfo.InvariantCulture));
+
+    public static Dictionary<string, AttributeValue> ToItem(Chapter chapter)
+    {
+        var item = ChapterKey(chapter.BookId, chapter.Id);
+        item["chapterId"] = new(chapter.Id);
+        item["number"] = BookItems.Number(chapter.Number);
+        item["title"] = new(chapter.Title);
+        item["fileName"] = new(chapter.FileName);
+        item["contentType"] = new(chapter.ContentType);
+        item["sizeBytes"] = BookItems.Number(chapter.SizeBytes);
+        if (chapter.DurationSeconds is { } duration)
+        {
+            item["durationSeconds"] = BookItems.Number(duration);
+        }
+        item["objectKey"] = new(chapter.ObjectKey);
+        item["createdAt"] = new(chapter.CreatedAt.ToString("O"));
+        return item;
+    }
+
+    public static Chapter FromItem(Dictionary<string, AttributeValue> item) => new(
+        item["bookId"].S,
+        item["chapterId"].S,
+        int.Parse(item["number"].N, CultureInfo.InvariantCulture),
+        item["title"].S,
+        item["fileName"].S,
+        item["contentType"].S,
+        long.Parse(item["sizeBytes"].N, CultureInfo.InvariantCulture),
+        item.TryGetValue("durationSeconds", out var d) ? double.Parse(d.N, CultureInfo.InvariantCulture) : null,
+        item["objectKey"].S,
+        DateTimeOffset.Parse(item["createdAt"].S, CultureInfo.InvariantCulture));
+
+    public static Dictionary<string, AttributeValue> ToItem(PendingUpload upload, TimeSpan keepAfterExpiry)
+    {
+        var item = UploadKey(upload.BookId, upload.Id);
+        item["uploadId"] = new(upload.Id);
+        item["fileName"] = new(upload.FileName);
+        item["contentType"] = new(upload.ContentType);
+        item["sizeBytes"] = BookItems.Number(upload.SizeBytes);
+        if (upload.Title is not null)
+        {
+            item["title"] = new(upload.Title);
+        }
+        item["objectKey"] = new(upload.ObjectKey);
+        item["createdAt"] = new(upload.CreatedAt.ToString("O"));
+        item["expiresAt"] = new(upload.ExpiresAt.ToString("O"));
+        // DynamoDB's TTL removes forgotten uploads' records (the table's TimeToLiveSpecification).
+        item["expiresAtEpoch"] = BookItems.Number((upload.ExpiresAt + keepAfterExpiry).ToUnixTimeSeconds());
+        return item;
+    }
+
+    public static PendingUpload UploadFromItem(Dictionary<string, AttributeValue> item) => new(
+        item["bookId"].S,
+        item["uploadId"].S,
+        item["fileName"].S,
+        item["contentType"].S,
+        long.Parse(item["sizeBytes"].N, CultureInfo.InvariantCulture),
+        item.TryGetValue("title", out var title) ? title.S : null,
+        item["objectKey"].S,
+        DateTimeOffset.Parse(item["createdAt"].S, CultureInfo.InvariantCulture),
+        DateTimeOffset.Parse(item["expiresAt"].S, CultureInfo.InvariantCulture));
+}

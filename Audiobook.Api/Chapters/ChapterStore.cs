@@ -1,0 +1,227 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Audiobook.Api.Books;
+using Audiobook.Api.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Audiobook.Api.Chapters;
+
+public enum ChapterWrite
+{
+    Done,
+
+    /// <summary>Another writer changed the book first: read it again and retry.</summary>
+    BookChanged,
+
+    /// <summary>The book no longer exists.</summary>
+    BookGone,
+
+    /// <summary>The chapter already exists (a concurrent complete won) or no longer exists (delete).</summary>
+    ChapterConflict,
+
+    /// <summary>The requested chapter number belongs to another chapter.</summary>
+    NumberTaken,
+}
+
+/// <summary>Chapters, number claims and pending uploads of a book, with the book's counters kept in step by transactions.</summary>
+public sealed class ChapterStore(IAmazonDynamoDB db, IOptions<TableOptions> tables, BookStore books)
+{
+    private static readonly TimeSpan KeepUploadRecordsAfterExpiry = TimeSpan.FromDays(1);
+
+    private string Table => tables.Value.AudioChapters;
+
+    public Task PutUploadAsync(PendingUpload upload, CancellationToken ct) =>
+        db.PutItemAsync(new PutItemRequest { TableName = Table, Item = ChapterItems.ToItem(upload, KeepUploadRecordsAfterExpiry) }, ct);
+
+    public async Task<PendingUpload?> GetUploadAsync(string bookId, string uploadId, CancellationToken ct)
+    {
+        var item = await GetAsync(ChapterItems.UploadKey(bookId, uploadId), ct);
+        return item is null ? null : ChapterItems.UploadFromItem(item);
+    }
+
+    public Task DeleteUploadAsync(string bookId, string uploadId, CancellationToken ct) =>
+        db.DeleteItemAsync(new DeleteItemRequest { TableName = Table, Key = ChapterItems.UploadKey(bookId, uploadId) }, ct);
+
+    public async Task<Chapter?> GetChapterAsync(string bookId, string chapterId, CancellationToken ct)
+    {
+        var item = await GetAsync(ChapterItems.ChapterKey(bookId, chapterId), ct);
+        return item is null ? null : ChapterItems.FromItem(item);
+    }
+
+    public async Task<List<Chapter>> ListAsync(string bookId, CancellationToken ct)
+    {
+        var items = await QueryPartitionAsync(bookId, ChapterItems.ChapterPrefix, ct);
+        return [.. items.Select(ChapterItems.FromItem).OrderBy(c => c.Number)];
+    }
+
+    /// <summary>
+    /// Turns a pending upload into a chapter numbered <see cref="Book.NextChapterNumber"/>: the chapter, its number
+    /// claim, the book's counters and the upload's removal commit together or not at all.
+    /// </summary>
+    public Task<ChapterWrite> AddAsync(Book book, Chapter chapter, DateTimeOffset now, CancellationToken ct) =>
+        TransactAsync(
+        [
+            new() { Put = new Put { TableName = Table, Item = ChapterItems.ToItem(chapter), ConditionExpression = "attribute_not_exists(sk)" } },
+            new() { Put = new Put { TableName = Table, Item = ClaimItem(book.Id, chapter.Number, chapter.Id), ConditionExpression = "attribute_not_exists(sk)" } },
+            new() { Update = BookUpdate(book, now,
+                "ADD chapterCount :one, totalDurationSeconds :duration",
+                new() { [":duration"] = BookItems.Number(chapter.DurationSeconds ?? 0), [":next"] = BookItems.Number(chapter.Number + 1) },
+                nextNumber: true) },
+            new() { Delete = new Delete { TableName = Table, Key = ChapterItems.UploadKey(book.Id, chapter.Id) } },
+        ],
+        ct,
+        ChapterWrite.ChapterConflict, ChapterWrite.NumberTaken);
+
+    /// <summary>Moves a chapter to another number (unique within the book) and/or renames it.</summary>
+    public Task<ChapterWrite> RenumberAsync(Book book, Chapter chapter, int number, string title, DateTimeOffset now, CancellationToken ct) =>
+        TransactAsync(
+        [
+            new() { Update = new Update
+            {
+                TableName = Table,
+                Key = ChapterItems.ChapterKey(book.Id, chapter.Id),
+                UpdateExpression = "SET #number = :number, title = :title",
+                ConditionExpression = "#number = :old",
+                ExpressionAttributeNames = new() { ["#number"] = "number" },
+                ExpressionAttributeValues = new() { [":number"] = BookItems.Number(number), [":old"] = BookItems.Number(chapter.Number), [":title"] = new(title) },
+            } },
+            new() { Put = new Put { TableName = Table, Item = ClaimItem(book.Id, number, chapter.Id), ConditionExpression = "attribute_not_exists(sk)" } },
+            new() { Delete = new Delete { TableName = Table, Key = ChapterItems.NumberKey(book.Id, chapter.Number) } },
+            new() { Update = BookUpdate(book, now, null,
+                new() { [":next"] = BookItems.Number(Math.Max(book.NextChapterNumber, number + 1)) },
+                nextNumber: true) },
+        ],
+        ct,
+        ChapterWrite.ChapterConflict, ChapterWrite.NumberTaken);
+
+    public Task<ChapterWrite> RenameAsync(Book book, Chapter chapter, string title, DateTimeOffset now, CancellationToken ct) =>
+        TransactAsync(
+        [
+            new() { Update = new Update
+            {
+                TableName = Table,
+                Key = ChapterItems.ChapterKey(book.Id, chapter.Id),
+                UpdateExpression = "SET title = :title",
+                ConditionExpression = "attribute_exists(sk)",
+                ExpressionAttributeValues = new() { [":title"] = new(title) },
+            } },
+            new() { Update = BookUpdate(book, now, null, [], nextNumber: false) },
+        ],
+        ct,
+        ChapterWrite.ChapterConflict);
+
+    public Task<ChapterWrite> DeleteAsync(Book book, Chapter chapter, DateTimeOffset now, CancellationToken ct) =>
+        TransactAsync(
+        [
+            new() { Delete = new Delete { TableName = Table, Key = ChapterItems.ChapterKey(book.Id, chapter.Id), ConditionExpression = "attribute_exists(sk)" } },
+            new() { Delete = new Delete { TableName = Table, Key = ChapterItems.NumberKey(book.Id, chapter.Number) } },
+            new() { Update = BookUpdate(book, now,
+                "ADD chapterCount :minusOne, totalDurationSeconds :minusDuration",
+                new() { [":minusOne"] = BookItems.Number(-1), [":minusDuration"] = BookItems.Number(-(chapter.DurationSeconds ?? 0)) },
+                nextNumber: false) },
+        ],
+        ct,
+        ChapterWrite.ChapterConflict);
+
+    /// <summary>Removes every item of a book's partition; returns the object keys they referenced.</summary>
+    public async Task<List<string>> DeleteAllAsync(string bookId, CancellationToken ct)
+    {
+        var items = await QueryPartitionAsync(bookId, null, ct);
+        foreach (var batch in items.Chunk(25))
+        {
+            var requests = batch.Select(i => new WriteRequest { DeleteRequest = new DeleteRequest { Key = ChapterItems.Key(bookId, i["sk"].S) } }).ToList();
+            var pending = new Dictionary<string, List<WriteRequest>> { [Table] = requests };
+            for (var attempt = 0; pending.Count > 0 && pending.Values.Sum(r => r.Count) > 0; attempt++)
+            {
+                if (attempt > 0)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(50 * attempt), ct);
+                }
+                var response = await db.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = pending }, ct);
+                pending = response.UnprocessedItems ?? [];
+            }
+        }
+        return [.. items.Where(i => i.ContainsKey("objectKey")).Select(i => i["objectKey"].S)];
+    }
+
+    private async Task<ChapterWrite> TransactAsync(List<TransactWriteItem> items, CancellationToken ct, ChapterWrite firstFails, ChapterWrite secondFails = ChapterWrite.ChapterConflict)
+    {
+        try
+        {
+            await db.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = items }, ct);
+            return ChapterWrite.Done;
+        }
+        catch (TransactionCanceledException ex) when (IsRetryableOrConditional(ex))
+        {
+            var failed = ex.CancellationReasons.FindIndex(r => r.Code == "ConditionalCheckFailed");
+            var bookIndex = items.FindIndex(i => i.Update?.TableName == books.Table);
+            if (failed == bookIndex)
+            {
+                return ChapterWrite.BookChanged;
+            }
+            return failed switch
+            {
+                0 => firstFails,
+                1 => secondFails,
+                _ => ChapterWrite.BookChanged,
+            };
+        }
+    }
+
+    /// <summary>A failed condition, or a conflict with a concurrent transaction (retried like a changed book).</summary>
+    private static bool IsRetryableOrConditional(TransactionCanceledException ex) =>
+        ex.CancellationReasons.Any(r => r.Code is "ConditionalCheckFailed" or "TransactionConflict");
+
+    /// <summary>Every change to a book's chapters bumps its version (its ETag) and is conditional on the state read.</summary>
+    private Update BookUpdate(Book book, DateTimeOffset now, string? extra, Dictionary<string, AttributeValue> values, bool nextNumber)
+    {
+        values[":one"] = BookItems.Number(1);
+        values[":now"] = new(now.ToString("O"));
+        values[":read"] = BookItems.Number(book.NextChapterNumber);
+        var set = "SET version = version + :one, updatedAt = :now" + (nextNumber ? ", nextChapterNumber = :next" : "");
+        return new Update
+        {
+            TableName = books.Table,
+            Key = BookItems.Key(book.OwnerId, book.Id),
+            UpdateExpression = set + (extra is null ? "" : " " + extra),
+            ConditionExpression = "nextChapterNumber = :read",
+            ExpressionAttributeValues = values,
+        };
+    }
+
+    private static Dictionary<string, AttributeValue> ClaimItem(string bookId, int number, string chapterId)
+    {
+        var item = ChapterItems.NumberKey(bookId, number);
+        item["chapterId"] = new(chapterId);
+        return item;
+    }
+
+    private async Task<Dictionary<string, AttributeValue>?> GetAsync(Dictionary<string, AttributeValue> key, CancellationToken ct)
+    {
+        var response = await db.GetItemAsync(new GetItemRequest { TableName = Table, Key = key, ConsistentRead = true }, ct);
+        return response.IsItemSet ? response.Item : null;
+    }
+
+    private async Task<List<Dictionary<string, AttributeValue>>> QueryPartitionAsync(string bookId, string? prefix, CancellationToken ct)
+    {
+        var items = new List<Dictionary<string, AttributeValue>>();
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var response = await db.QueryAsync(new QueryRequest
+            {
+                TableName = Table,
+                KeyConditionExpression = prefix is null ? "bookId = :book" : "bookId = :book AND begins_with(sk, :prefix)",
+                ExpressionAttributeValues = prefix is null
+                    ? new() { [":book"] = new(bookId) }
+                    : new() { [":book"] = new(bookId), [":prefix"] = new(prefix) },
+                ConsistentRead = true,
+                ExclusiveStartKey = start,
+            }, ct);
+            items.AddRange(response.Items ?? []);
+            start = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        }
+        while (start is not null);
+        return items;
+    }
+}

@@ -1,0 +1,145 @@
+using Audiobook.Api.Accounts;
+using Audiobook.Api.Books;
+using Audiobook.Api.Http;
+using Audiobook.Api.Storage;
+using Audiobook.Api.Streaming;
+using Audiobook.Api.Telemetry;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Audiobook.Api.Chapters;
+
+public static class ChaptersApi
+{
+    public const int MaxChapterNumber = 100_000;
+    private const int MaxAttempts = 25;
+
+    public static IEndpointRouteBuilder MapChaptersApi(this IEndpointRouteBuilder routes)
+    {
+        var chapters = routes.MapGroup($"/api/v1/books/{Ids.Route("bookId")}/chapters").WithTags("Chapters");
+        chapters.MapGet("/", List).WithName("ListChapters").WithSummary("A book's chapters in order");
+        var chapter = chapters.MapGroup("/" + Ids.Route("chapterId"));
+        chapter.MapGet("/", Get).WithName("GetChapter").WithSummary("One chapter");
+        chapter.MapPatch("/", Update).WithName("UpdateChapter").WithSummary("Rename or renumber a chapter")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        chapter.MapDelete("/", Delete).WithName("DeleteChapter").WithSummary("Delete a chapter and its audio");
+        chapter.MapGet("/stream", Stream).WithName("StreamChapter").WithSummary("A signed URL that plays the chapter with HTTP Range");
+        chapter.MapGet("/download", Download).WithName("DownloadChapter").WithSummary("A signed URL that downloads the chapter under its file name");
+        return routes;
+    }
+
+    public static async Task<Results<Ok<ChapterList>, ProblemHttpResult>> List(
+        string bookId, HttpContext context, BookStore books, ChapterStore chapters, CancellationToken ct)
+    {
+        if (await books.GetAsync(context.User.UserId(), bookId, ct) is null)
+        {
+            return Problems.BookNotFound();
+        }
+        var items = await chapters.ListAsync(bookId, ct);
+        return TypedResults.Ok(new ChapterList([.. items.Select(c => c.ToResponse())]));
+    }
+
+    public static async Task<Results<Ok<ChapterResponse>, ProblemHttpResult>> Get(
+        string bookId, string chapterId, HttpContext context, BookStore books, ChapterStore chapters, CancellationToken ct)
+    {
+        var (_, chapter, problem) = await FindAsync(bookId, chapterId, context, books, chapters, ct);
+        return problem ?? (Results<Ok<ChapterResponse>, ProblemHttpResult>)TypedResults.Ok(chapter!.ToResponse());
+    }
+
+    public static async Task<Results<Ok<ChapterResponse>, ValidationProblem, ProblemHttpResult>> Update(
+        string bookId, string chapterId, UpdateChapterRequest request, HttpContext context,
+        BookStore books, ChapterStore chapters, TimeProvider time, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var title = Text.Field(errors, "title", request.Title, 300);
+        if (request.Title is not null && title is null)
+        {
+            errors["title"] = ["title cannot be empty."];
+        }
+        if (request.Number is < 1 or > MaxChapterNumber)
+        {
+            errors["number"] = [$"number must be between 1 and {MaxChapterNumber}."];
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var (book, chapter, problem) = await FindAsync(bookId, chapterId, context, books, chapters, ct);
+            if (problem is not null)
+            {
+                return problem;
+            }
+            var newTitle = title ?? chapter!.Title;
+            var newNumber = request.Number ?? chapter!.Number;
+            var write = newNumber == chapter!.Number
+                ? await chapters.RenameAsync(book!, chapter, newTitle, time.GetUtcNow(), ct)
+                : await chapters.RenumberAsync(book!, chapter, newNumber, newTitle, time.GetUtcNow(), ct);
+            switch (write)
+            {
+                case ChapterWrite.Done:
+                    return TypedResults.Ok((chapter with { Title = newTitle, Number = newNumber }).ToResponse());
+                case ChapterWrite.NumberTaken:
+                    return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Chapter number taken",
+                        detail: $"Another chapter of this book already has number {newNumber}.");
+            }
+        }
+        throw new TimeoutException($"Could not update chapter {chapterId} after {MaxAttempts} attempts.");
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> Delete(
+        string bookId, string chapterId, HttpContext context, BookStore books, ChapterStore chapters, AudioStore audio, TimeProvider time, CancellationToken ct)
+    {
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var (book, chapter, problem) = await FindAsync(bookId, chapterId, context, books, chapters, ct);
+            if (problem is not null)
+            {
+                return problem;
+            }
+            if (await chapters.DeleteAsync(book!, chapter!, time.GetUtcNow(), ct) == ChapterWrite.Done)
+            {
+                await audio.DeleteAsync(chapter!.ObjectKey, ct);
+                return TypedResults.NoContent();
+            }
+        }
+        throw new TimeoutException($"Could not delete chapter {chapterId} after {MaxAttempts} attempts.");
+    }
+
+    public static Task<Results<Ok<SignedUrl>, ProblemHttpResult>> Stream(
+        string bookId, string chapterId, HttpContext context, BookStore books, ChapterStore chapters, IStreamUrlSigner signer, AudiobookMetrics metrics, CancellationToken ct) =>
+        SignAsync(bookId, chapterId, download: false, context, books, chapters, signer, metrics, ct);
+
+    public static Task<Results<Ok<SignedUrl>, ProblemHttpResult>> Download(
+        string bookId, string chapterId, HttpContext context, BookStore books, ChapterStore chapters, IStreamUrlSigner signer, AudiobookMetrics metrics, CancellationToken ct) =>
+        SignAsync(bookId, chapterId, download: true, context, books, chapters, signer, metrics, ct);
+
+    private static async Task<Results<Ok<SignedUrl>, ProblemHttpResult>> SignAsync(
+        string bookId, string chapterId, bool download, HttpContext context, BookStore books, ChapterStore chapters,
+        IStreamUrlSigner signer, AudiobookMetrics metrics, CancellationToken ct)
+    {
+        var (_, chapter, problem) = await FindAsync(bookId, chapterId, context, books, chapters, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var url = signer.Sign(new StreamTarget(chapter!.ObjectKey, chapter.ContentType, download ? chapter.FileName : null));
+        metrics.StreamUrlIssued(download ? "download" : "stream", signer.Name);
+        context.Response.Headers.CacheControl = "private, no-store";
+        return TypedResults.Ok(url);
+    }
+
+    /// <summary>The chapter of a book the signed-in user owns; another user's book answers 404 like a missing one.</summary>
+    private static async Task<(Book? Book, Chapter? Chapter, ProblemHttpResult? Problem)> FindAsync(
+        string bookId, string chapterId, HttpContext context, BookStore books, ChapterStore chapters, CancellationToken ct)
+    {
+        var book = await books.GetAsync(context.User.UserId(), bookId, ct);
+        if (book is null)
+        {
+            return (null, null, Problems.BookNotFound());
+        }
+        var chapter = await chapters.GetChapterAsync(bookId, chapterId, ct);
+        return chapter is null ? (book, null, Problems.ChapterNotFound()) : (book, chapter, null);
+    }
+}

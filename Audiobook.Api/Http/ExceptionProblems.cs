@@ -1,0 +1,58 @@
+using Amazon.Runtime;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Audiobook.Api.Http;
+
+/// <summary>
+/// Turns the exceptions a request can meet into problem details: malformed requests (bad JSON,
+/// wrong types, bodies too large) are the client's 4xx, never a 500; a storage outage is a 503
+/// with Retry-After, so clients back off instead of giving up.
+/// </summary>
+public sealed class ExceptionProblems(IProblemDetailsService problems, ILogger<ExceptionProblems> logger) : Microsoft.AspNetCore.Diagnostics.IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        ProblemDetails? problem = exception switch
+        {
+            BadHttpRequestException bad => new ProblemDetails
+            {
+                Status = bad.StatusCode,
+                Title = bad.StatusCode switch
+                {
+                    StatusCodes.Status413PayloadTooLarge => "Request body too large",
+                    StatusCodes.Status415UnsupportedMediaType => "Unsupported media type",
+                    _ => "Malformed request",
+                },
+                Detail = Describe(bad),
+            },
+            AmazonServiceException { StatusCode: >= System.Net.HttpStatusCode.InternalServerError } or AmazonClientException or HttpRequestException or TimeoutException
+                => Unavailable(context, exception),
+            _ => null,
+        };
+        if (problem is null)
+        {
+            return false;
+        }
+        context.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+    }
+
+    private ProblemDetails Unavailable(HttpContext context, Exception exception)
+    {
+        logger.LogWarning(exception, "Storage unavailable while serving {Path}", context.Request.Path);
+        context.Response.Headers.RetryAfter = "5";
+        return new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Title = "Service temporarily unavailable",
+            Detail = "Storage did not answer. Nothing was changed by this request; retry in a few seconds.",
+        };
+    }
+
+    /// <summary>The JSON reader's message names the path and the problem, never a stack trace.</summary>
+    private static string Describe(BadHttpRequestException bad) => bad.InnerException switch
+    {
+        System.Text.Json.JsonException json => "The request body is not valid JSON for this call: " + json.Message,
+        _ => bad.Message,
+    };
+}

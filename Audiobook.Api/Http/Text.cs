@@ -1,0 +1,70 @@
+using System.Text;
+
+namespace Audiobook.Api.Http;
+
+/// <summary>How user text is cleaned before it is stored: trimmed, Unicode NFC, no control characters.</summary>
+public static class Text
+{
+    /// <summary>Trimmed NFC text, or null for null/blank input.</summary>
+    public static string? Clean(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+        var trimmed = value.Trim();
+        return trimmed.IsNormalized(NormalizationForm.FormC) ? trimmed : trimmed.Normalize(NormalizationForm.FormC);
+    }
+
+    /// <summary>True when the text has control characters (line breaks allowed only where <paramref name="multiline"/>).</summary>
+    public static bool HasControlCharacters(string value, bool multiline = false) =>
+        value.Any(c => char.IsControl(c) && !(multiline && c is '\n' or '\r' or '\t'));
+
+    /// <summary>
+    /// Validates an optional or required text field and adds to <paramref name="errors"/> what is wrong.
+    /// Returns the cleaned value.
+    /// </summary>
+    public static string? Field(
+        Dictionary<string, string[]> errors, string name, string? value, int maxLength, bool required = false, bool multiline = false)
+    {
+        var cleaned = Clean(value);
+        if (cleaned is null)
+        {
+            if (required)
+            {
+                errors[name] = [$"{name} is required."];
+            }
+            return null;
+        }
+        if (cleaned.Length > maxLength)
+        {
+            errors[name] = [$"{name} must be at most {maxLength} characters."];
+        }
+        else if (HasControlCharacters(cleaned, multiline) || !IsWellFormed(cleaned))
+        {
+            errors[name] = [$"{name} contains control characters or invalid Unicode."];
+        }
+        return cleaned;
+    }
+
+    /// <summary>No lone surrogates (they cannot be stored as UTF-8).</summary>
+    public static bool IsWellFormed(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]))
+            {
+                if (i + 1 >= value.Length || !char.IsLowSurrogate(value[i + 1]))
+                {
+                    return false;
+                }
+                i++;
+            }
+            else if (char.IsLowSurrogate(value[i]))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,82 @@
+using Amazon.S3;
+using Amazon.S3.Model;
+using Audiobook.Api.Media;
+using Microsoft.Extensions.Options;
+
+namespace Audiobook.Api.Storage;
+
+/// <summary>The private audio bucket. Keys are built from ids only: no user text can reach a key.</summary>
+public sealed class AudioStore(IAmazonS3 s3, IOptions<StorageOptions> options, ILogger<AudioStore> logger)
+{
+    private string Bucket => options.Value.BucketName;
+
+    /// <summary>books/{bookId}/chapters/{chapterId}.m4a — ids are validated hex, the extension is from an allow-list.</summary>
+    public static string ChapterKey(string bookId, string chapterId, string extension) =>
+        $"books/{bookId}/chapters/{chapterId}{extension}";
+
+    /// <summary>A URL the client PUTs the bytes to, with exactly this Content-Type.</summary>
+    public string PresignUpload(string key, string contentType, DateTimeOffset expiresAt) =>
+        s3.GetPreSignedURL(new GetPreSignedUrlRequest
+        {
+            BucketName = Bucket,
+            Key = key,
+            Verb = HttpVerb.PUT,
+            ContentType = contentType,
+            Expires = expiresAt.UtcDateTime,
+            Protocol = Protocol,
+        });
+
+    public string PresignDownload(string key, DateTimeOffset expiresAt, ResponseHeaderOverrides overrides) =>
+        s3.GetPreSignedURL(new GetPreSignedUrlRequest
+        {
+            BucketName = Bucket,
+            Key = key,
+            Verb = HttpVerb.GET,
+            Expires = expiresAt.UtcDateTime,
+            Protocol = Protocol,
+            ResponseHeaderOverrides = overrides,
+        });
+
+    /// <summary>The stored object's size, or null when nothing is stored under the key.</summary>
+    public async Task<long?> SizeAsync(string key, CancellationToken ct)
+    {
+        try
+        {
+            var head = await s3.GetObjectMetadataAsync(Bucket, key, ct);
+            return head.ContentLength;
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    public IByteSource OpenRanged(string key, long length) => new S3ObjectByteSource(s3, Bucket, key, length);
+
+    public Task DeleteAsync(string key, CancellationToken ct) => DeleteManyAsync([key], ct);
+
+    /// <summary>Deletes objects; a failure is logged, not thrown, because the records are already gone.</summary>
+    public async Task DeleteManyAsync(IReadOnlyCollection<string> keys, CancellationToken ct)
+    {
+        foreach (var batch in keys.Chunk(1000))
+        {
+            try
+            {
+                await s3.DeleteObjectsAsync(new DeleteObjectsRequest
+                {
+                    BucketName = Bucket,
+                    Objects = [.. batch.Select(k => new KeyVersion { Key = k })],
+                    Quiet = true,
+                }, ct);
+            }
+            catch (Exception ex) when (ex is AmazonS3Exception or HttpRequestException)
+            {
+                logger.LogError(ex, "Could not delete {Count} audio objects; they are left for the orphan sweep", batch.Length);
+            }
+        }
+    }
+
+    /// <summary>Presigned URLs use the endpoint's scheme (an emulator speaks plain HTTP; AWS, HTTPS).</summary>
+    private Protocol Protocol =>
+        s3.Config.ServiceURL?.StartsWith("http://", StringComparison.OrdinalIgnoreCase) == true ? Protocol.HTTP : Protocol.HTTPS;
+}

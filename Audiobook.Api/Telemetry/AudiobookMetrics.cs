@@ -1,0 +1,38 @@
+using System.Diagnostics.Metrics;
+
+namespace Audiobook.Api.Telemetry;
+
+/// <summary>The service's own metrics, shown in the Aspire dashboard and exported to CloudWatch.</summary>
+public sealed class AudiobookMetrics
+{
+    public const string MeterName = "Audiobook.Api";
+
+    private readonly Counter<long> uploadsCompleted;
+    private readonly Counter<long> uploadsRejected;
+    private readonly Counter<long> bytesUploaded;
+    private readonly Counter<long> streamUrlsIssued;
+    private readonly Counter<long> loginFailures;
+
+    public AudiobookMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        uploadsCompleted = meter.CreateCounter<long>("audiobook.uploads.completed", "{upload}", "Uploads accepted as chapters.");
+        uploadsRejected = meter.CreateCounter<long>("audiobook.uploads.rejected", "{upload}", "Uploads refused at completion, by reason.");
+        bytesUploaded = meter.CreateCounter<long>("audiobook.uploads.bytes", "By", "Audio bytes accepted.");
+        streamUrlsIssued = meter.CreateCounter<long>("audiobook.stream_urls.issued", "{url}", "Signed stream and download URLs handed out.");
+        loginFailures = meter.CreateCounter<long>("audiobook.logins.failed", "{attempt}", "Sign-in attempts with a wrong e-mail or password.");
+    }
+
+    public void UploadCompleted(long bytes)
+    {
+        uploadsCompleted.Add(1);
+        bytesUploaded.Add(bytes);
+    }
+
+    public void UploadRejected(string reason) => uploadsRejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void StreamUrlIssued(string kind, string signer) =>
+        streamUrlsIssued.Add(1, new("kind", kind), new("signer", signer));
+
+    public void LoginFailed() => loginFailures.Add(1);
+}

@@ -1,0 +1,112 @@
+using Audiobook.Api.Books;
+using Audiobook.Api.Chapters;
+using Audiobook.Api.Media;
+using Audiobook.Api.Storage;
+using Audiobook.Api.Telemetry;
+
+namespace Audiobook.Api.Uploads;
+
+public abstract record CompletionOutcome
+{
+    public sealed record Completed(Chapter Chapter) : CompletionOutcome;
+
+    public sealed record Rejected(int Status, string Title, string Detail, string Reason) : CompletionOutcome;
+
+    public sealed record NotFound(bool Book) : CompletionOutcome;
+}
+
+/// <summary>
+/// Checks what the client stored (it exists, its size is the one declared, its bytes are a playable
+/// MP4/M4A) and turns it into a chapter. A rejected object is deleted and leaves no record behind;
+/// completing twice, or concurrently, yields the same chapter.
+/// </summary>
+public sealed class UploadCompletion(
+    BookStore books, ChapterStore chapters, AudioStore audio, AudiobookMetrics metrics, TimeProvider time, ILogger<UploadCompletion> logger)
+{
+    private const int MaxAttempts = 25;
+
+    public async Task<CompletionOutcome> CompleteAsync(string ownerId, string bookId, string uploadId, CancellationToken ct)
+    {
+        var book = await books.GetAsync(ownerId, bookId, ct);
+        if (book is null)
+        {
+            return new CompletionOutcome.NotFound(Book: true);
+        }
+        if (await chapters.GetChapterAsync(bookId, uploadId, ct) is { } done)
+        {
+            return new CompletionOutcome.Completed(done);
+        }
+        var upload = await chapters.GetUploadAsync(bookId, uploadId, ct);
+        if (upload is null)
+        {
+            return new CompletionOutcome.NotFound(Book: false);
+        }
+
+        var size = await audio.SizeAsync(upload.ObjectKey, ct);
+        if (size is null)
+        {
+            // Nothing to delete and nothing lost: the client may still PUT and complete again.
+            return new CompletionOutcome.Rejected(StatusCodes.Status422UnprocessableEntity, "Nothing uploaded",
+                "No file has been uploaded to this upload's URL yet. PUT the file first, then complete.", "missing");
+        }
+        if (size != upload.SizeBytes)
+        {
+            return await RejectAsync(upload, StatusCodes.Status422UnprocessableEntity, "Size mismatch",
+                $"The uploaded file has {size} bytes, but {upload.SizeBytes} were declared.", "size-mismatch", ct);
+        }
+
+        var inspection = await Mp4Inspector.InspectAsync(audio.OpenRanged(upload.ObjectKey, size.Value), ct);
+        if (!inspection.IsPlayable)
+        {
+            var unsupported = inspection.Verdict is Mp4Verdict.NotMp4 or Mp4Verdict.Protected;
+            return await RejectAsync(upload,
+                unsupported ? StatusCodes.Status415UnsupportedMediaType : StatusCodes.Status422UnprocessableEntity,
+                unsupported ? "Not a playable MP4/M4A file" : "Broken audio file",
+                inspection.Reason, inspection.Verdict.ToString(), ct);
+        }
+
+        var outcome = await AddChapterAsync(book, upload, inspection.DurationSeconds, ct);
+        if (outcome is CompletionOutcome.Completed)
+        {
+            metrics.UploadCompleted(upload.SizeBytes);
+        }
+        return outcome;
+    }
+
+    /// <summary>Takes the book's next number; concurrent completes retry against the fresh book until each has its own.</summary>
+    private async Task<CompletionOutcome> AddChapterAsync(Book book, PendingUpload upload, double? duration, CancellationToken ct)
+    {
+        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        {
+            var chapter = new Chapter(book.Id, upload.Id, book.NextChapterNumber, upload.Title ?? Path.GetFileNameWithoutExtension(upload.FileName),
+                upload.FileName, upload.ContentType, upload.SizeBytes, duration, upload.ObjectKey, time.GetUtcNow());
+            switch (await chapters.AddAsync(book, chapter, time.GetUtcNow(), ct))
+            {
+                case ChapterWrite.Done:
+                    return new CompletionOutcome.Completed(chapter);
+                case ChapterWrite.ChapterConflict when await chapters.GetChapterAsync(book.Id, upload.Id, ct) is { } winner:
+                    return new CompletionOutcome.Completed(winner);
+            }
+            var fresh = await books.GetAsync(book.OwnerId, book.Id, ct);
+            if (fresh is null)
+            {
+                // The book was deleted meanwhile: its partition sweep may have run already.
+                await audio.DeleteAsync(upload.ObjectKey, ct);
+                await chapters.DeleteUploadAsync(book.Id, upload.Id, ct);
+                return new CompletionOutcome.NotFound(Book: true);
+            }
+            book = fresh;
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20) * Math.Min(attempt, 5)), ct);
+        }
+        throw new TimeoutException($"Could not number the chapter of book {book.Id} after {MaxAttempts} attempts.");
+    }
+
+    private async Task<CompletionOutcome> RejectAsync(PendingUpload upload, int status, string title, string detail, string reason, CancellationToken ct)
+    {
+        logger.LogInformation("Upload {UploadId} of book {BookId} rejected: {Reason}", upload.Id, upload.BookId, reason);
+        metrics.UploadRejected(reason);
+        await audio.DeleteAsync(upload.ObjectKey, ct);
+        await chapters.DeleteUploadAsync(upload.BookId, upload.Id, ct);
+        return new CompletionOutcome.Rejected(status, title, detail, reason);
+    }
+}

@@ -1,0 +1,16 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Audiobook.Api.Uploads;
+
+public sealed class UploadOptions
+{
+    public const string Section = "Uploads";
+
+    /// <summary>Largest chapter accepted, in bytes (default 2 GiB; a single S3 PUT allows up to 5 GiB).</summary>
+    [Range(1, 5L * 1024 * 1024 * 1024)]
+    public long MaxSizeBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>How long a presigned upload URL stays valid.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
+    public TimeSpan UrlLifetime { get; set; } = TimeSpan.FromHours(2);
+}

@@ -1,0 +1,92 @@
+using Audiobook.Api.Accounts;
+using Audiobook.Api.Books;
+using Audiobook.Api.Chapters;
+using Audiobook.Api.Http;
+using Audiobook.Api.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace Audiobook.Api.Uploads;
+
+/// <summary>Uploads go straight to S3 (on Lambda the API could not carry them): create → PUT to the URL → complete.</summary>
+public static class UploadsApi
+{
+    public static IEndpointRouteBuilder MapUploadsApi(this IEndpointRouteBuilder routes)
+    {
+        var uploads = routes.MapGroup($"/api/v1/books/{Ids.Route("bookId")}/uploads").WithTags("Uploads");
+        uploads.MapPost("/", Create).WithName("CreateUpload").WithSummary("Get a presigned URL to PUT one chapter's audio to")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        uploads.MapPost($"/{Ids.Route("uploadId")}/complete", Complete).WithName("CompleteUpload")
+            .WithSummary("Check the stored file and make it a chapter (ready at once)")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        return routes;
+    }
+
+    public static async Task<Results<Created<UploadTicket>, ValidationProblem, ProblemHttpResult>> Create(
+        string bookId, CreateUploadRequest request, HttpContext context, BookStore books, ChapterStore chapters, AudioStore audio,
+        IOptions<UploadOptions> options, TimeProvider time, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var title = Text.Field(errors, "title", request.Title, 300);
+        var fileName = FileNames.Normalize(request.FileName);
+        if (fileName is null || request.FileName!.Length > 4096)
+        {
+            errors["fileName"] = ["fileName must be a file name such as chapter-01.m4a."];
+        }
+        if (request.SizeBytes is null or <= 0)
+        {
+            errors["sizeBytes"] = ["sizeBytes must be the file's size in bytes, more than 0."];
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        if (!UploadRules.Extensions.Contains(fileName!.Extension))
+        {
+            return Unsupported($"Only .m4a and .mp4 files can be chapters, not '{fileName.Extension}'.");
+        }
+        var contentType = UploadRules.AcceptedContentType(request.ContentType);
+        if (contentType is null)
+        {
+            return Unsupported($"contentType must be one of {string.Join(", ", UploadRules.ContentTypes.Order())}.");
+        }
+        var max = options.Value.MaxSizeBytes;
+        if (request.SizeBytes > max)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "File too large",
+                detail: $"A chapter may be at most {max} bytes; this one would be {request.SizeBytes}.");
+        }
+
+        var book = await books.GetAsync(context.User.UserId(), bookId, ct);
+        if (book is null)
+        {
+            return Problems.BookNotFound();
+        }
+        var now = time.GetUtcNow();
+        var id = Ids.New();
+        var upload = new PendingUpload(book.Id, id, fileName.Name, contentType, request.SizeBytes!.Value, title,
+            AudioStore.ChapterKey(book.Id, id, fileName.Extension), now, now + options.Value.UrlLifetime);
+        await chapters.PutUploadAsync(upload, ct);
+
+        var url = audio.PresignUpload(upload.ObjectKey, contentType, upload.ExpiresAt);
+        var ticket = new UploadTicket(id, url, "PUT", new Dictionary<string, string> { ["Content-Type"] = contentType }, upload.ExpiresAt);
+        return TypedResults.Created($"/api/v1/books/{book.Id}/uploads/{id}", ticket);
+    }
+
+    public static async Task<Results<Created<ChapterResponse>, ProblemHttpResult>> Complete(
+        string bookId, string uploadId, HttpContext context, UploadCompletion completion, CancellationToken ct)
+    {
+        return await completion.CompleteAsync(context.User.UserId(), bookId, uploadId, ct) switch
+        {
+            CompletionOutcome.Completed done => TypedResults.Created($"/api/v1/books/{bookId}/chapters/{done.Chapter.Id}", done.Chapter.ToResponse()),
+            CompletionOutcome.Rejected rejected => TypedResults.Problem(statusCode: rejected.Status, title: rejected.Title, detail: rejected.Detail,
+                extensions: new Dictionary<string, object?> { ["reason"] = rejected.Reason }),
+            CompletionOutcome.NotFound { Book: true } => Problems.BookNotFound(),
+            _ => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Upload not found",
+                detail: "There is no pending upload with this id (it expired, or was rejected and must be started again)."),
+        };
+    }
+
+    private static ProblemHttpResult Unsupported(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported file type", detail: detail);
+}
