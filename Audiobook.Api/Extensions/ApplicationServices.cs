@@ -40,7 +40,7 @@ public static class ApplicationServices
         services.AddSingleton<IStreamUrlSigner, S3PresignedUrlSigner>();
 
         // Malformed input is the client's 400/413/415, described in problem details, never a 500.
-        services.AddProblemDetails();
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = ProblemDefaults.Customize);
         services.AddExceptionHandler<ExceptionProblems>();
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);

@@ -52,7 +52,8 @@ public sealed class ExceptionProblems(IProblemDetailsService problems, ILogger<E
     /// <summary>The JSON reader's message names the path and the problem, never a stack trace.</summary>
     private static string Describe(BadHttpRequestException bad) => bad.InnerException switch
     {
-        System.Text.Json.JsonException json => "The request body is not valid JSON for this call: " + json.Message,
+        System.Text.Json.JsonException { Path: { Length: > 0 } path } => $"The request body is not valid JSON for this call: the value at {path} is missing, malformed or of the wrong type.",
+        System.Text.Json.JsonException => "The request body is not valid JSON.",
         _ => bad.Message,
     };
 }

@@ -1,0 +1,23 @@
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Audiobook.Api.Http;
+
+/// <summary>Gives the framework's own problem answers (401 challenges, unmatched routes) a useful detail.</summary>
+public static class ProblemDefaults
+{
+    public static void Customize(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        problem.Detail ??= problem.Status switch
+        {
+            StatusCodes.Status401Unauthorized => "Sign in first and send the access token as 'Authorization: Bearer <accessToken>'.",
+            StatusCodes.Status403Forbidden => "This account may not do that.",
+            StatusCodes.Status404NotFound => $"There is nothing at {context.HttpContext.Request.Path}.",
+            StatusCodes.Status405MethodNotAllowed => $"{context.HttpContext.Request.Method} is not allowed on {context.HttpContext.Request.Path}.",
+            StatusCodes.Status400BadRequest => "The request is malformed.",
+            StatusCodes.Status500InternalServerError => "Something went wrong on our side. It has been logged; please retry later.",
+            _ => null,
+        };
+        problem.Extensions.TryAdd("traceId", context.HttpContext.Features.Get<IHttpActivityFeature>()?.Activity.Id ?? context.HttpContext.TraceIdentifier);
+    }
+}

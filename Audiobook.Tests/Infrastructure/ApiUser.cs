@@ -1,0 +1,130 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Audiobook.Tests.Infrastructure;
+
+/// <summary>
+/// A freshly registered user talking to the API through the AppHost, as a client would. Each has
+/// its own client address (X-Forwarded-For, trusted from the loopback proxy) so per-client rate
+/// limits do not couple tests.
+/// </summary>
+public sealed class ApiUser : IDisposable
+{
+    private static int counter;
+
+    private ApiUser(HttpClient http, string email, string password, string id)
+    {
+        Http = http;
+        Email = email;
+        Password = password;
+        Id = id;
+    }
+
+    public HttpClient Http { get; }
+
+    public string Email { get; }
+
+    public string Password { get; }
+
+    public string Id { get; }
+
+    public static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    /// <summary>An HTTP client for the API with a client address of its own and no credentials.</summary>
+    public static HttpClient Anonymous(AppHostFixture apphost)
+    {
+        var http = apphost.CreateApiClient();
+        var n = Interlocked.Increment(ref counter);
+        http.DefaultRequestHeaders.Add("X-Forwarded-For", $"198.51.{(n / 250) % 250}.{n % 250 + 1}");
+        return http;
+    }
+
+    public static async Task<ApiUser> CreateAsync(AppHostFixture apphost, string? displayName = null)
+    {
+        var http = Anonymous(apphost);
+        var email = $"listener-{Guid.NewGuid():N}@example.com";
+        const string password = "a long listening passphrase";
+        var registered = await http.PostAsJsonAsync("/api/v1/auth/register", new { email, password, displayName = displayName ?? "Listener" }, Token);
+        await Expect(registered, HttpStatusCode.Created);
+        var id = (await registered.Content.ReadFromJsonAsync<JsonObject>(Token))!["id"]!.GetValue<string>();
+        var login = await http.PostAsJsonAsync("/api/v1/auth/login", new { email, password }, Token);
+        await Expect(login, HttpStatusCode.OK);
+        var token = (await login.Content.ReadFromJsonAsync<JsonObject>(Token))!["accessToken"]!.GetValue<string>();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return new ApiUser(http, email, password, id);
+    }
+
+    public async Task<JsonObject> CreateBookAsync(string title = "The Odyssey", string author = "Homer")
+    {
+        var response = await Http.PostAsJsonAsync("/api/v1/books", new { title, author }, Token);
+        return await ReadAsync(response, HttpStatusCode.Created);
+    }
+
+    /// <summary>create upload → PUT the bytes to the presigned URL → returns the ticket (not completed).</summary>
+    public async Task<JsonObject> UploadAsync(string bookId, byte[] bytes, string fileName = "chapter.m4a", string contentType = "audio/mp4", string? title = null)
+    {
+        var created = await Http.PostAsJsonAsync($"/api/v1/books/{bookId}/uploads",
+            new { fileName, contentType, sizeBytes = bytes.LongLength, title }, Token);
+        var ticket = await ReadAsync(created, HttpStatusCode.Created);
+        await PutAsync(ticket, bytes);
+        return ticket;
+    }
+
+    public static async Task PutAsync(JsonObject ticket, byte[] bytes)
+    {
+        using var storage = new HttpClient();
+        using var put = new HttpRequestMessage(HttpMethod.Put, ticket["url"]!.GetValue<string>()) { Content = new ByteArrayContent(bytes) };
+        foreach (var (name, value) in ticket["headers"]!.AsObject())
+        {
+            put.Content.Headers.TryAddWithoutValidation(name, value!.GetValue<string>());
+        }
+        var stored = await storage.SendAsync(put, Token);
+        Assert.True(stored.IsSuccessStatusCode, $"PUT to the presigned URL answered {(int)stored.StatusCode}");
+    }
+
+    public Task<HttpResponseMessage> CompleteAsync(string bookId, string uploadId) =>
+        Http.PostAsync($"/api/v1/books/{bookId}/uploads/{uploadId}/complete", null, Token);
+
+    /// <summary>A whole upload of a real file, completed: returns the chapter.</summary>
+    public async Task<JsonObject> AddChapterAsync(string bookId, string sample = "faststart.m4a", string? fileName = null)
+    {
+        var ticket = await UploadAsync(bookId, Media.Mp4Samples.Read(sample), fileName ?? sample);
+        return await ReadAsync(await CompleteAsync(bookId, ticket["uploadId"]!.GetValue<string>()), HttpStatusCode.Created);
+    }
+
+    public static async Task<JsonObject> ReadAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        await Expect(response, expected);
+        return (await response.Content.ReadFromJsonAsync<JsonObject>(Token))!;
+    }
+
+    /// <summary>Asserts the status, showing the body when it differs.</summary>
+    public static async Task Expect(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        if (response.StatusCode != expected)
+        {
+            Assert.Fail($"Expected {(int)expected}, got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(Token)}");
+        }
+    }
+
+    /// <summary>Asserts an RFC 9457 problem with the status, a title, a detail and a traceId.</summary>
+    public static async Task<JsonObject> ExpectProblem(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        await Expect(response, expected);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = (await response.Content.ReadFromJsonAsync<JsonObject>(Token))!;
+        Assert.Equal((int)expected, problem["status"]!.GetValue<int>());
+        Assert.False(string.IsNullOrWhiteSpace(problem["title"]?.GetValue<string>()), "problem without a title");
+        Assert.False(string.IsNullOrWhiteSpace(problem["detail"]?.GetValue<string>()), $"problem without a detail: {problem.ToJsonString()}");
+        Assert.False(string.IsNullOrWhiteSpace(problem["traceId"]?.GetValue<string>()), "problem without a traceId");
+        return problem;
+    }
+
+    public static string IdOf(JsonObject json) => json["id"]!.GetValue<string>();
+
+
+    public void Dispose() => Http.Dispose();
+}
