@@ -40,6 +40,27 @@ public static class EmulatorChoice
         };
     }
 
+    /// <summary>
+    /// The Python that has moto installed: the interpreter named in the moto_server script's
+    /// shebang (pip writes it there), or python3 on PATH.
+    /// </summary>
+    public static string? MotoPython
+    {
+        get
+        {
+            var script = FindOnPath("moto_server");
+            if (script is null)
+            {
+                return null;
+            }
+            var shebang = File.ReadLines(script).FirstOrDefault() ?? "";
+            var interpreter = shebang.StartsWith("#!", StringComparison.Ordinal) ? shebang[2..].Trim().Split(' ')[0] : "";
+            return File.Exists(interpreter) && !interpreter.EndsWith("/env", StringComparison.Ordinal) && !interpreter.EndsWith("bash", StringComparison.Ordinal)
+                ? interpreter
+                : FindOnPath("python3");
+        }
+    }
+
     /// <summary>The full path of an executable found on PATH, or null.</summary>
     public static string? FindOnPath(string name) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "")

@@ -19,11 +19,13 @@ public static class LocalAwsExtensions
             return localstack.AsEndpointResource();
         }
 
-        var moto = builder.AddExecutable(name, EmulatorChoice.FindOnPath("moto_server")!, builder.AppHostDirectory)
+        // moto's own server, with DynamoDB requests serialised (see LocalAws/moto_server.py).
+        var moto = builder.AddExecutable(name, EmulatorChoice.MotoPython!, builder.AppHostDirectory)
             .WithHttpEndpoint(name: "http");
         var endpoint = moto.GetEndpoint("http");
         moto.WithArgs(context =>
             {
+                context.Args.Add(Path.Combine(builder.AppHostDirectory, "LocalAws", "moto_server.py"));
                 context.Args.Add("-H");
                 context.Args.Add("127.0.0.1");
                 context.Args.Add("-p");
