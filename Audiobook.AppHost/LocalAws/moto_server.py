@@ -1,9 +1,13 @@
-"""moto's server, with DynamoDB requests served one at a time.
+"""moto's server, made faithful to AWS in the two ways the API relies on.
 
-DynamoDB guarantees that conditional writes and transactions are atomic and isolated from each
+1. DynamoDB requests are served one at a time. DynamoDB guarantees that conditional writes and transactions are atomic and isolated from each
 other. moto's threaded server does not: two concurrent TransactWriteItems can both pass the same
 condition. Serialising just the DynamoDB requests (they take microseconds) gives the API the
 guarantees it relies on in AWS, while S3 keeps serving uploads and Range streams concurrently.
+
+2. S3 GETs honour the response-content-type / response-content-disposition (and kin) query
+parameters of presigned URLs, as S3 does; moto ignores them. Downloads rely on them for
+Content-Disposition: attachment with the original file name.
 
 Usage: python3 moto_server.py -H 127.0.0.1 -p PORT   (the same flags as moto_server)
 """
@@ -12,6 +16,7 @@ import os
 import signal
 import sys
 import threading
+from urllib.parse import parse_qs
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import run_simple
@@ -20,12 +25,39 @@ dynamodb_lock = threading.Lock()
 moto_app = DomainDispatcherApplication(create_backend_app)
 
 
+RESPONSE_OVERRIDES = {
+    "response-content-type": "Content-Type",
+    "response-content-disposition": "Content-Disposition",
+    "response-content-language": "Content-Language",
+    "response-content-encoding": "Content-Encoding",
+    "response-cache-control": "Cache-Control",
+    "response-expires": "Expires",
+}
+
+
+def with_response_overrides(environ, start_response):
+    if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+        return start_response
+    query = parse_qs(environ.get("QUERY_STRING", ""))
+    overrides = {header: query[param][0] for param, header in RESPONSE_OVERRIDES.items() if param in query}
+    if not overrides:
+        return start_response
+
+    def start(status, headers, exc_info=None):
+        if status.startswith(("200", "206")):
+            names = {name.lower() for name in overrides}
+            headers = [(k, v) for k, v in headers if k.lower() not in names] + list(overrides.items())
+        return start_response(status, headers, exc_info)
+
+    return start
+
+
 def app(environ, start_response):
     if environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB"):
         with dynamodb_lock:
             # The whole response is produced inside the lock.
             return list(moto_app(environ, start_response))
-    return moto_app(environ, start_response)
+    return moto_app(environ, with_response_overrides(environ, start_response))
 
 
 def main():
