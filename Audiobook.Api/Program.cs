@@ -34,5 +34,3 @@ app.MapChaptersApi();
 app.MapProgressApi();
 
 app.Run();
-
-public partial class Program;

@@ -15,6 +15,8 @@ public static class ProblemDefaults
             StatusCodes.Status404NotFound => $"There is nothing at {context.HttpContext.Request.Path}.",
             StatusCodes.Status405MethodNotAllowed => $"{context.HttpContext.Request.Method} is not allowed on {context.HttpContext.Request.Path}.",
             StatusCodes.Status400BadRequest => "The request is malformed.",
+            StatusCodes.Status413PayloadTooLarge => "The request body is too large. Audio is never sent to the API: upload it to the URL from POST .../uploads.",
+            StatusCodes.Status415UnsupportedMediaType => "Send the request body as application/json.",
             StatusCodes.Status500InternalServerError => "Something went wrong on our side. It has been logged; please retry later.",
             _ => null,
         };

@@ -32,8 +32,8 @@ public static class FileNames
         }
 
         var dot = name.LastIndexOf('.');
-        var stem = dot > 0 ? name[..dot].TrimEnd() : name;
-        var extension = dot > 0 ? name[dot..].ToLowerInvariant() : "";
+        var stem = dot >= 0 ? name[..dot].TrimEnd() : name;
+        var extension = dot >= 0 ? name[dot..].ToLowerInvariant() : "";
         if (stem.Length == 0 || stem.All(c => c == '.'))
         {
             return null;

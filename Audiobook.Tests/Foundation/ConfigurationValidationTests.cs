@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Options;
+
+namespace Audiobook.Tests.Foundation;
+
+/// <summary>Bad configuration stops start-up with a message naming the setting, not a failure deep in a request.</summary>
+public sealed class ConfigurationValidationTests
+{
+    private static readonly Dictionary<string, string?> Valid = new()
+    {
+        ["Storage:BucketName"] = "audiobook-test-audio",
+        ["Tables:Users"] = "u",
+        ["Tables:Books"] = "b",
+        ["Tables:AudioChapters"] = "c",
+        ["Tables:Progress"] = "p",
+        ["Jwt:SigningKey"] = Convert.ToBase64String(new byte[32]),
+    };
+
+    [Theory]
+    [InlineData("Storage:BucketName", null, "Storage:BucketName")]
+    [InlineData("Storage:BucketName", "Not_A_Bucket", "Storage:BucketName")]
+    [InlineData("Tables:Books", null, "Tables:Books")]
+    [InlineData("Jwt:SigningKey", null, "Jwt:SigningKey")]
+    [InlineData("Jwt:SigningKey", "c2hvcnQ=", "Jwt:SigningKey")]
+    [InlineData("Uploads:MaxSizeBytes", "0", "MaxSizeBytes")]
+    [InlineData("Secrets:ParameterPath", "no-slashes", "Secrets:ParameterPath")]
+    public void A_missing_or_malformed_setting_stops_start_up_naming_it(string key, string? value, string named)
+    {
+        var settings = new Dictionary<string, string?>(Valid) { [key] = value };
+        using var factory = new WebApplicationFactory<Audiobook.Api.ApiAssembly>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment("Production");
+            foreach (var (name, setting) in settings)
+            {
+                web.UseSetting(name, setting);
+            }
+        });
+
+        var failure = Record.Exception(() => factory.CreateClient());
+
+        Assert.NotNull(failure);
+        var messages = Flatten(failure).ToList();
+        Assert.Contains(messages, m => m.Contains(named, StringComparison.Ordinal));
+    }
+
+    private static IEnumerable<string> Flatten(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            yield return e.Message;
+            if (e is OptionsValidationException validation)
+            {
+                foreach (var failure in validation.Failures)
+                {
+                    yield return failure;
+                }
+            }
+            if (e is AggregateException aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions.SelectMany(Flatten))
+                {
+                    yield return inner;
+                }
+            }
+        }
+    }
+}
