@@ -1,3 +1,4 @@
+using Audiobook.AppHost.Demo;
 using Audiobook.AppHost.LocalAws;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -10,7 +11,8 @@ var api = builder.AddProject<Projects.Audiobook_Api>("api");
 var provisioning = builder.AddDataProvisioning("provision", aws, webOrigin: api.GetEndpoint("http"));
 
 api.WithDataStack(provisioning, aws)
-    .WithHttpHealthCheck("/health");
+    .WithHttpHealthCheck("/health")
+    .WithDemoSeedCommand(builder.AppHostDirectory);
 
 aws.WithResetDataCommand(provisioning.Resource, api);
 

@@ -1,0 +1,67 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Audiobook.AppHost.Demo;
+using Audiobook.AppHost.LocalAws;
+using Audiobook.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Audiobook.Tests.Foundation;
+
+/// <summary>
+/// The dashboard's commands, run against an AppHost of their own (resetting the shared one would
+/// pull the floor from under the other tests): seed demo data, then reset everything.
+/// </summary>
+public sealed class DashboardCommandTests(DashboardCommandTests.OwnAppHost apphost) : IClassFixture<DashboardCommandTests.OwnAppHost>
+{
+    public sealed class OwnAppHost : IAsyncLifetime
+    {
+        public AppHostFixture Host { get; } = new();
+
+        public ValueTask InitializeAsync() => Host.InitializeAsync();
+
+        public ValueTask DisposeAsync() => Host.DisposeAsync();
+    }
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Seed_creates_the_demo_book_and_reset_drops_all_data_then_provisions_again()
+    {
+        var app = apphost.Host.App;
+        var commands = app.Services.GetRequiredService<ResourceCommandService>();
+
+        var seeded = await commands.ExecuteCommandAsync("api", DemoSeedCommand.Name, Token);
+        Assert.True(seeded.Success, seeded.Message);
+
+        using (var http = apphost.Host.CreateApiClient())
+        {
+            var token = await LoginAsDemoAsync(http);
+            http.DefaultRequestHeaders.Authorization = new("Bearer", token!);
+            var books = await http.GetFromJsonAsync<JsonObject>("/api/v1/books", Token);
+            var book = Assert.Single(books!["items"]!.AsArray())!;
+            Assert.Equal(2, book["chapterCount"]!.GetValue<int>());
+            Assert.InRange(book["totalDurationSeconds"]!.GetValue<double>(), 74.9, 75.2);
+        }
+
+        var reset = await commands.ExecuteCommandAsync("aws", ResetDataCommand.Name, Token).WaitAsync(TimeSpan.FromMinutes(3), Token);
+        Assert.True(reset.Success, reset.Message);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("api", Token).WaitAsync(TimeSpan.FromMinutes(2), Token);
+
+        using (var http = apphost.Host.CreateApiClient())
+        {
+            Assert.Null(await LoginAsDemoAsync(http));
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health", Token)).StatusCode);
+        }
+        var again = await commands.ExecuteCommandAsync("api", DemoSeedCommand.Name, Token);
+        Assert.True(again.Success, again.Message);
+    }
+
+    private static async Task<string?> LoginAsDemoAsync(HttpClient http)
+    {
+        var login = await http.PostAsJsonAsync("/api/v1/auth/login", new { email = DemoSeedCommand.Email, password = DemoSeedCommand.Password }, Token);
+        return login.StatusCode == HttpStatusCode.OK
+            ? (await login.Content.ReadFromJsonAsync<JsonObject>(Token))!["accessToken"]!.GetValue<string>()
+            : null;
+    }
+}
