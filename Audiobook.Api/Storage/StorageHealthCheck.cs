@@ -1,5 +1,5 @@
-using Amazon.Runtime;
 using Amazon.DynamoDBv2;
+using Amazon.Runtime;
 using Amazon.S3;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Audiobook.Tests.Infrastructure;
 
@@ -41,11 +40,7 @@ public sealed class ApiDocumentationTests(AppHostFixture apphost)
     {
         await using var api = InProcessApi.Create(apphost, "Production");
         using var http = api.CreateClient();
-        var email = $"docs-{Guid.NewGuid():N}@example.com";
-        const string password = "a long listening passphrase";
-        (await http.PostAsJsonAsync("/api/v1/auth/register", new { email, password, displayName = "Docs" }, Token)).EnsureSuccessStatusCode();
-        var login = await (await http.PostAsJsonAsync("/api/v1/auth/login", new { email, password }, Token)).Content.ReadFromJsonAsync<JsonObject>(Token);
-        http.DefaultRequestHeaders.Authorization = new("Bearer", login!["accessToken"]!.GetValue<string>());
+        await InProcessApi.SignInNewUserAsync(http);
 
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/openapi/v1.json", Token)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/scalar/v1", Token)).StatusCode);

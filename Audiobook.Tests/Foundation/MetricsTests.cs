@@ -35,12 +35,8 @@ public sealed class MetricsTests(AppHostFixture apphost)
         listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => totals.AddOrUpdate(instrument.Name, value, (_, sum) => sum + value));
         listener.Start();
 
-        var email = $"metrics-{Guid.NewGuid():N}@example.com";
-        const string password = "a long listening passphrase";
-        (await http.PostAsJsonAsync("/api/v1/auth/register", new { email, password, displayName = "Counted" }, Token)).EnsureSuccessStatusCode();
+        var email = await InProcessApi.SignInNewUserAsync(http);
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.PostAsJsonAsync("/api/v1/auth/login", new { email, password = "wrong wrong wrong" }, Token)).StatusCode);
-        var login = await (await http.PostAsJsonAsync("/api/v1/auth/login", new { email, password }, Token)).Content.ReadFromJsonAsync<JsonObject>(Token);
-        http.DefaultRequestHeaders.Authorization = new("Bearer", login!["accessToken"]!.GetValue<string>());
         var book = await (await http.PostAsJsonAsync("/api/v1/books", new { title = "Counted", author = "Me" }, Token)).Content.ReadFromJsonAsync<JsonObject>(Token);
         var bookId = book!["id"]!.GetValue<string>();
         var bytes = Mp4Samples.Read("faststart.m4a");

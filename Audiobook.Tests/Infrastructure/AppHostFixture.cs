@@ -56,6 +56,18 @@ public sealed class AppHostFixture : IAsyncLifetime
 
     public IAmazonS3 CreateS3Client() => AwsClients.S3(Setting("AWS_ENDPOINT_URL"));
 
+    /// <summary>The keys stored in the audio bucket under one book's prefix.</summary>
+    public async Task<List<string>> AudioKeysAsync(string bookId)
+    {
+        using var s3 = CreateS3Client();
+        var listed = await s3.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request
+        {
+            BucketName = Setting("Storage__BucketName"),
+            Prefix = $"books/{bookId}/",
+        }, TestContext.Current.CancellationToken);
+        return [.. (listed.S3Objects ?? []).Select(o => o.Key)];
+    }
+
     public IAmazonDynamoDB CreateDynamoClient() => AwsClients.DynamoDb(Setting("AWS_ENDPOINT_URL"));
 
     public async ValueTask DisposeAsync()
