@@ -37,7 +37,17 @@ public static class ApplicationServices
         services.AddSingleton<ChapterStore>();
         services.AddSingleton<ProgressStore>();
         services.AddSingleton<UploadCompletion>();
-        services.AddSingleton<IStreamUrlSigner, S3PresignedUrlSigner>();
+        // Production streams through CloudFront (signed URLs) when a distribution is configured;
+        // otherwise (locally) straight from S3 with presigned URLs. Only configuration decides.
+        if (CloudFrontOptions.IsConfigured(builder.Configuration))
+        {
+            services.AddOptions<CloudFrontOptions>().BindConfiguration(CloudFrontOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+            services.AddSingleton<IStreamUrlSigner, CloudFrontStreamUrlSigner>();
+        }
+        else
+        {
+            services.AddSingleton<IStreamUrlSigner, S3PresignedUrlSigner>();
+        }
 
         // Malformed input is the client's 400/413/415, described in problem details, never a 500.
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = ProblemDefaults.Customize);

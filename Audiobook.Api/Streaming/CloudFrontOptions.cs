@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Audiobook.Api.Streaming;
+
+/// <summary>Where audio is served in production. When <see cref="Domain"/> is set, stream URLs are CloudFront-signed.</summary>
+public sealed class CloudFrontOptions
+{
+    public const string Section = "CloudFront";
+
+    /// <summary>The distribution's domain, e.g. d111111abcdef8.cloudfront.net or media.example.com.</summary>
+    [RegularExpression(@"^[a-z0-9.-]+(:\d+)?$", ErrorMessage = "CloudFront:Domain must be a host name such as d111111abcdef8.cloudfront.net.")]
+    public string? Domain { get; set; }
+
+    /// <summary>The id CloudFront gave the public key (a stack output; not a secret).</summary>
+    [Required(ErrorMessage = "CloudFront:KeyPairId is required when CloudFront:Domain is set.")]
+    public string KeyPairId { get; set; } = "";
+
+    /// <summary>PEM of the signing key. A secret: it comes from SSM (…/CloudFront/PrivateKey).</summary>
+    [Required(ErrorMessage = "CloudFront:PrivateKey is required when CloudFront:Domain is set; it is read from SSM (<Secrets:ParameterPath>CloudFront/PrivateKey).")]
+    public string PrivateKey { get; set; } = "";
+
+    public CloudFrontHashAlgorithm HashAlgorithm { get; set; } = CloudFrontHashAlgorithm.Sha1;
+
+    /// <summary>URLs of a chapter stay identical within one bucket of time, so browsers and CloudFront can reuse them.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    public TimeSpan TimeBucket { get; set; } = TimeSpan.FromMinutes(15);
+
+    public static bool IsConfigured(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration[$"{Section}:{nameof(Domain)}"]);
+}
