@@ -14,6 +14,12 @@ api.WithDataStack(provisioning, aws)
     .WithHttpHealthCheck("/health")
     .WithDemoSeedCommand(builder.AppHostDirectory);
 
+// The "production-like" profile: the API exactly as on Lambda, against the emulator.
+if (ProductionLikeRun.IsOn(builder.Configuration))
+{
+    api.WithProductionSettings(builder.Configuration);
+}
+
 aws.WithResetDataCommand(provisioning.Resource, api);
 
 builder.Build().Run();

@@ -14,6 +14,8 @@ Usage: aws/provision.sh [options]
   --outputs-file PATH   write the data stack's outputs there as JSON [{OutputKey, OutputValue}]
   --apply-cors          also apply the bucket's CORS rules through the S3 API
                         (for emulators that ignore the template's CorsConfiguration)
+  --cloudfront-key      also make sure a CloudFront signing key exists in SSM
+                        (<path>/CloudFront/PrivateKey; aws/rotate-keys.sh manages it in AWS)
   -h, --help            show this help
 
 The AWS CLI reads the region, credentials and any AWS_ENDPOINT_URL from the environment.
@@ -24,6 +26,7 @@ environment=local
 origins=()
 outputs_file=""
 apply_cors=false
+cloudfront_key=false
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -31,6 +34,7 @@ while [[ $# -gt 0 ]]; do
     --web-origin) origins+=("$2"); shift 2 ;;
     --outputs-file) outputs_file="$2"; shift 2 ;;
     --apply-cors) apply_cors=true; shift ;;
+    --cloudfront-key) cloudfront_key=true; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "provision: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
@@ -91,21 +95,35 @@ JSON
   log "CORS applied to ${bucket} for ${origins_csv}"
 }
 
-# Creates a random SecureString parameter unless it already exists. The value goes through a
-# private temporary file, never the command line, so it shows up in no process list or log.
+# Creates a random SecureString parameter unless it already exists.
 ensure_secret() {
   local name="/audiobook/${environment}/$1" bytes="$2"
   if aws ssm get-parameter --name "$name" >/dev/null 2>&1; then
     log "secret ${name} exists"
     return
   fi
-  local input value
-  value="$(openssl rand -base64 "$bytes" | tr -d '\n')"
+  put_secret "$name" "$(openssl rand -base64 "$bytes" | tr -d '\n')"
+}
+
+# Creates an RSA-2048 private key (PEM) as a SecureString parameter unless it already exists.
+ensure_rsa_key() {
+  local name="/audiobook/${environment}/$1"
+  if aws ssm get-parameter --name "$name" >/dev/null 2>&1; then
+    log "secret ${name} exists"
+    return
+  fi
+  put_secret "$name" "$(openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 2>/dev/null | awk '{printf "%s\\n", $0}')"
+}
+
+# The value goes through a private temporary file, never the command line, so it shows up in no
+# process list or log. It must already be escaped for a JSON string.
+put_secret() {
+  local name="$1" value="$2" input
   input="$(umask 077 && mktemp)"
-  printf '{"Name":"%s","Type":"SecureString","Value":"%s"}' "$name" "$value" >"$input"
+  printf '{"Name":"%s","Type":"SecureString","Value":"%s","Overwrite":true}' "$name" "$value" >"$input"
   aws ssm put-parameter --cli-input-json "file://${input}" >/dev/null
   rm -f "$input"
-  log "secret ${name} created"
+  log "secret ${name} written"
 }
 
 deploy_data_stack
@@ -113,6 +131,9 @@ if [[ "$apply_cors" == true ]]; then
   apply_bucket_cors
 fi
 ensure_secret Jwt/SigningKey 64
+if [[ "$cloudfront_key" == true ]]; then
+  ensure_rsa_key CloudFront/PrivateKey
+fi
 
 if [[ -n "$outputs_file" ]]; then
   mkdir -p "$(dirname "$outputs_file")"

@@ -20,6 +20,7 @@ public static class ApplicationServices
     /// <summary>Everything the API registers, in one place, so Program.cs stays a table of contents.</summary>
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
+        builder.AddWebSecurity();
         builder.AddSsmParameters();
         builder.AddAudiobookStorage();
         builder.AddAudiobookAuthentication();

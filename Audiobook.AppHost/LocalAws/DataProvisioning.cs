@@ -46,6 +46,7 @@ public static class DataProvisioning
                 context.Args.Add("--web-origin");
                 context.Args.Add(webOrigin);
                 context.Args.Add("--apply-cors");
+                context.Args.Add("--cloudfront-key");
                 context.Args.Add("--outputs-file");
                 context.Args.Add(outputsFile);
             })

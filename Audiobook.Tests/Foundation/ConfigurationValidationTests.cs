@@ -30,7 +30,7 @@ public sealed class ConfigurationValidationTests
         var settings = new Dictionary<string, string?>(Valid) { [key] = value };
         using var factory = new WebApplicationFactory<Audiobook.Api.ApiAssembly>().WithWebHostBuilder(web =>
         {
-            web.UseEnvironment("Production");
+            web.UseEnvironment("Staging");
             foreach (var (name, setting) in settings)
             {
                 web.UseSetting(name, setting);
@@ -42,6 +42,28 @@ public sealed class ConfigurationValidationTests
         Assert.NotNull(failure);
         var messages = Flatten(failure).ToList();
         Assert.Contains(messages, m => m.Contains(named, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(null, "AllowedHosts")]
+    [InlineData("*", "AllowedHosts")]
+    public void Production_refuses_to_start_without_trusted_hosts_and_a_secrets_path(string? allowedHosts, string named)
+    {
+        using var factory = new WebApplicationFactory<Audiobook.Api.ApiAssembly>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment("Production");
+            foreach (var (name, setting) in Valid)
+            {
+                web.UseSetting(name, setting);
+            }
+            web.UseSetting("AllowedHosts", allowedHosts);
+        });
+
+        var failure = Record.Exception(() => factory.CreateClient());
+
+        Assert.NotNull(failure);
+        var messages = Flatten(failure).ToList();
+        Assert.Contains(messages, m => m.Contains(named, StringComparison.Ordinal) && m.Contains("Secrets:ParameterPath", StringComparison.Ordinal));
     }
 
     private static IEnumerable<string> Flatten(Exception exception)

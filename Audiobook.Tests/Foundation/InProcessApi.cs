@@ -49,6 +49,7 @@ public static class InProcessApi
                 }
             }
             web.UseSetting("OTEL_EXPORTER_OTLP_ENDPOINT", "");
+            web.UseSetting("AllowedHosts", "localhost");
         });
     }
 }

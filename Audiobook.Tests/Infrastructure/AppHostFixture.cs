@@ -14,6 +14,9 @@ namespace Audiobook.Tests.Infrastructure;
 /// </summary>
 public sealed class AppHostFixture : IAsyncLifetime
 {
+    /// <summary>AppHost settings beyond the defaults, e.g. the production-like profile's.</summary>
+    public string[] ExtraArgs { get; init; } = [];
+
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
     private DistributedApplication? app;
@@ -28,7 +31,7 @@ public sealed class AppHostFixture : IAsyncLifetime
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Audiobook_AppHost>(
-            ["LocalAws:Emulator=moto"],
+            ["LocalAws:Emulator=moto", .. ExtraArgs],
             (options, _) => options.DisableDashboard = true,
             timeout.Token);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
