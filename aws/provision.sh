@@ -14,8 +14,8 @@ Usage: aws/provision.sh [options]
   --outputs-file PATH   write the data stack's outputs there as JSON [{OutputKey, OutputValue}]
   --apply-cors          also apply the bucket's CORS rules through the S3 API
                         (for emulators that ignore the template's CorsConfiguration)
-  --cloudfront-key      also make sure a CloudFront signing key exists in SSM
-                        (<path>/CloudFront/PrivateKey; aws/rotate-keys.sh manages it in AWS)
+  --cloudfront-key      also make sure a CloudFront signing key exists in SSM, in key slot A
+                        (<path>/CloudFront/Keys/A/PrivateKey; aws/rotate-keys.sh rotates it)
   -h, --help            show this help
 
 The AWS CLI reads the region, credentials and any AWS_ENDPOINT_URL from the environment.
@@ -132,7 +132,7 @@ if [[ "$apply_cors" == true ]]; then
 fi
 ensure_secret Jwt/SigningKey 64
 if [[ "$cloudfront_key" == true ]]; then
-  ensure_rsa_key CloudFront/PrivateKey
+  ensure_rsa_key CloudFront/Keys/A/PrivateKey
 fi
 
 if [[ -n "$outputs_file" ]]; then

@@ -42,7 +42,9 @@ public static class ApplicationServices
         // otherwise (locally) straight from S3 with presigned URLs. Only configuration decides.
         if (CloudFrontOptions.IsConfigured(builder.Configuration))
         {
-            services.AddOptions<CloudFrontOptions>().BindConfiguration(CloudFrontOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+            services.AddOptions<CloudFrontOptions>().BindConfiguration(CloudFrontOptions.Section).ValidateDataAnnotations()
+                .Validate(CloudFrontOptions.HasActiveKey, "CloudFront:Keys:<KeySlot>:PrivateKey must hold a PEM private key; it is read from SSM (<Secrets:ParameterPath>CloudFront/Keys/<slot>/PrivateKey).")
+                .ValidateOnStart();
             services.AddSingleton<IStreamUrlSigner, CloudFrontStreamUrlSigner>();
         }
         else

@@ -15,9 +15,18 @@ public sealed class CloudFrontOptions
     [Required(ErrorMessage = "CloudFront:KeyPairId is required when CloudFront:Domain is set.")]
     public string KeyPairId { get; set; } = "";
 
-    /// <summary>PEM of the signing key. A secret: it comes from SSM (…/CloudFront/PrivateKey).</summary>
-    [Required(ErrorMessage = "CloudFront:PrivateKey is required when CloudFront:Domain is set; it is read from SSM (<Secrets:ParameterPath>CloudFront/PrivateKey).")]
-    public string PrivateKey { get; set; } = "";
+    /// <summary>
+    /// Which of the two key slots (A or B) signs: keys rotate by filling the idle slot, switching,
+    /// then emptying the old one, so URLs already handed out keep working (docs/url-signing.md).
+    /// </summary>
+    [Required(ErrorMessage = "CloudFront:KeySlot (A or B) is required when CloudFront:Domain is set.")]
+    [RegularExpression("^[AB]$", ErrorMessage = "CloudFront:KeySlot must be A or B.")]
+    public string KeySlot { get; set; } = "";
+
+    /// <summary>The private keys (PEM) by slot. Secrets: they come from SSM (…/CloudFront/Keys/A/PrivateKey).</summary>
+    public Dictionary<string, CloudFrontKey> Keys { get; set; } = [];
+
+    public string ActivePrivateKey => Keys.TryGetValue(KeySlot, out var key) ? key.PrivateKey : "";
 
     public CloudFrontHashAlgorithm HashAlgorithm { get; set; } = CloudFrontHashAlgorithm.Sha1;
 
@@ -27,4 +36,12 @@ public sealed class CloudFrontOptions
 
     public static bool IsConfigured(IConfiguration configuration) =>
         !string.IsNullOrWhiteSpace(configuration[$"{Section}:{nameof(Domain)}"]);
+
+    public static bool HasActiveKey(CloudFrontOptions options) =>
+        options.ActivePrivateKey.Contains("PRIVATE KEY", StringComparison.Ordinal);
+}
+
+public sealed class CloudFrontKey
+{
+    public string PrivateKey { get; set; } = "";
 }

@@ -23,7 +23,7 @@ public sealed class CloudFrontStreamUrlSigner : IStreamUrlSigner, IDisposable
         options = cloudFront.Value;
         lifetime = streaming.Value.UrlLifetime;
         this.time = time;
-        signer = new CloudFrontUrlSigner(options.KeyPairId, options.PrivateKey, options.HashAlgorithm);
+        signer = new CloudFrontUrlSigner(options.KeyPairId, options.ActivePrivateKey, options.HashAlgorithm);
     }
 
     public string Name => "cloudfront";

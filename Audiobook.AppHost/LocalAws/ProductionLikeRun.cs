@@ -27,5 +27,6 @@ public static class ProductionLikeRun
             .WithEnvironment("AllowedHosts", $"localhost;127.0.0.1;{ApiHost}")
             .WithEnvironment("Cors__AllowedOrigins__0", configuration[WebOriginSetting] ?? "http://localhost:5173")
             .WithEnvironment("CloudFront__Domain", CloudFrontDomain)
-            .WithEnvironment("CloudFront__KeyPairId", KeyPairId);
+            .WithEnvironment("CloudFront__KeyPairId", KeyPairId)
+            .WithEnvironment("CloudFront__KeySlot", "A");
 }

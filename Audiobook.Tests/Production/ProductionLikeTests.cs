@@ -53,7 +53,7 @@ public sealed class ProductionLikeTests(ProductionLikeTests.ProductionAppHost pr
         Assert.Equal(signed["expiresAt"]!.GetValue<DateTimeOffset>(), expires);
 
         using var key = RSA.Create();
-        key.ImportFromPem(await ReadSecretAsync("/audiobook/local/CloudFront/PrivateKey"));
+        key.ImportFromPem(await ReadSecretAsync("/audiobook/local/CloudFront/Keys/A/PrivateKey"));
         var policy = new CloudFrontPolicy(url[..url.IndexOf("?Expires=", StringComparison.Ordinal)], expires).ToJson();
         Assert.True(key.VerifyData(Encoding.UTF8.GetBytes(policy), CloudFrontUrlSigner.FromUrlSafeBase64(query["Signature"]!), HashAlgorithmName.SHA1, RSASignaturePadding.Pkcs1));
     }

@@ -16,7 +16,7 @@ public sealed class CloudFrontStreamUrlSignerTests
     {
         var time = new FakeTimeProvider(Start);
         var signer = new CloudFrontStreamUrlSigner(
-            Options.Create(new CloudFrontOptions { Domain = "media.example.com", KeyPairId = "K2JCJMDEHXQW5F", PrivateKey = Pem, TimeBucket = TimeSpan.FromMinutes(15) }),
+            Options.Create(new CloudFrontOptions { Domain = "media.example.com", KeyPairId = "K2JCJMDEHXQW5F", KeySlot = "B", Keys = { ["B"] = new() { PrivateKey = Pem } }, TimeBucket = TimeSpan.FromMinutes(15) }),
             Options.Create(new StreamingOptions { UrlLifetime = TimeSpan.FromHours(1) }),
             time);
         return (signer, time);
