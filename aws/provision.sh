@@ -14,6 +14,8 @@ Usage: aws/provision.sh [options]
   --outputs-file PATH   write the data stack's outputs there as JSON [{OutputKey, OutputValue}]
   --apply-cors          also apply the bucket's CORS rules through the S3 API
                         (for emulators that ignore the template's CorsConfiguration)
+  --distribution-arn A  the edge stack's CloudFront distribution, granted read access to the bucket
+                        (default: keep the value the stack has)
   --cloudfront-key      also make sure a CloudFront signing key exists in SSM, in key slot A
                         (<path>/CloudFront/Keys/A/PrivateKey; aws/rotate-keys.sh rotates it)
   -h, --help            show this help
@@ -27,6 +29,7 @@ origins=()
 outputs_file=""
 apply_cors=false
 cloudfront_key=false
+distribution_arn=""
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -35,6 +38,7 @@ while [[ $# -gt 0 ]]; do
     --outputs-file) outputs_file="$2"; shift 2 ;;
     --apply-cors) apply_cors=true; shift ;;
     --cloudfront-key) cloudfront_key=true; shift ;;
+    --distribution-arn) distribution_arn="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "provision: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
@@ -56,6 +60,11 @@ deploy_data_stack() {
   # change set's outputs empty (shared/ENVIRONMENT.md), and both behave the same on AWS.
   local body="file://${here}/data.yaml"
   if aws cloudformation describe-stacks --stack-name "$stack" >/dev/null 2>&1; then
+    if [[ -n "$distribution_arn" ]]; then
+      parameters+=("ParameterKey=CloudFrontDistributionArn,ParameterValue=${distribution_arn}")
+    else
+      parameters+=("ParameterKey=CloudFrontDistributionArn,UsePreviousValue=true")
+    fi
     log "updating stack ${stack}"
     local out
     if out="$(aws cloudformation update-stack --stack-name "$stack" --template-body "$body" \
@@ -68,9 +77,10 @@ deploy_data_stack() {
       return 1
     fi
   else
+    parameters+=("ParameterKey=CloudFrontDistributionArn,ParameterValue=${distribution_arn}")
     log "creating stack ${stack}"
     aws cloudformation create-stack --stack-name "$stack" --template-body "$body" \
-      --parameters "${parameters[@]}" >/dev/null
+      --parameters "${parameters[@]}" --enable-termination-protection >/dev/null
     aws cloudformation wait stack-create-complete --stack-name "$stack"
   fi
 }

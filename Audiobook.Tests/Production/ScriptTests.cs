@@ -1,0 +1,49 @@
+using System.IO.Compression;
+using Audiobook.Tests.Infrastructure;
+
+namespace Audiobook.Tests.Production;
+
+/// <summary>The scripts that gate and ship production, exercised here on every change.</summary>
+public sealed class ScriptTests(AppHostFixture apphost)
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task The_production_smoke_script_passes_against_the_local_apphost()
+    {
+        var api = apphost.App.GetEndpoint("api", "http").ToString().TrimEnd('/');
+
+        var smoke = await ProcessRunner.RunAsync("bash", ["aws/smoke.sh", "--base-url", api], timeout: TimeSpan.FromMinutes(2), cancellationToken: Token);
+
+        Assert.True(smoke.ExitCode == 0, smoke.Output);
+        Assert.Contains("[smoke] passed", smoke.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_smoke_script_fails_loudly_against_something_that_is_not_the_api()
+    {
+        var smoke = await ProcessRunner.RunAsync("bash", ["aws/smoke.sh", "--base-url", "http://127.0.0.1:9"], cancellationToken: Token);
+
+        Assert.NotEqual(0, smoke.ExitCode);
+        Assert.Contains("FAILED", smoke.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_lambda_package_holds_the_app_the_handler_and_the_collector_config()
+    {
+        var output = Path.Combine(Path.GetTempPath(), $"audiobook-package-{Guid.NewGuid():N}");
+        var package = await ProcessRunner.RunAsync("bash", ["aws/package.sh", "--output", output], timeout: TimeSpan.FromMinutes(4), cancellationToken: Token);
+        Assert.True(package.ExitCode == 0, package.Output);
+
+        var zip = package.Output.Trim().Split('\n')[^1];
+        using (var archive = ZipFile.OpenRead(zip))
+        {
+            var entries = archive.Entries.ToDictionary(e => e.FullName);
+            Assert.Contains("Audiobook.Api.dll", entries.Keys);
+            Assert.Contains("collector.yaml", entries.Keys);
+            Assert.Equal(Convert.ToInt32("755", 8), (entries["run.sh"].ExternalAttributes >> 16) & Convert.ToInt32("777", 8));
+            Assert.DoesNotContain(entries.Keys, k => k.StartsWith("appsettings.Development", StringComparison.Ordinal));
+        }
+        Directory.Delete(output, recursive: true);
+    }
+}

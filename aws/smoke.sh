@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# The seed's production smoke test (task 12), against any running Audiobook API: register and
+# log in → create a book → upload an .m4a straight to storage → complete → fetch the stream URL
+# and play a byte range (206) → download URL names the file → clean up. Exits non-zero on the
+# first failure, saying which step failed. Run before and after every deployment.
+set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+Usage: aws/smoke.sh --base-url URL [--audio FILE]
+
+  --base-url URL   the API, e.g. http://localhost:5080 or the ApiUrl output of the service stack
+  --audio FILE     an .m4a to upload (default: Audiobook.AppHost/Demo/Audio/01 - Prelude.m4a)
+  -h, --help       show this help
+
+Needs curl and jq.
+USAGE
+}
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+base=""
+audio="${here}/../Audiobook.AppHost/Demo/Audio/01 - Prelude.m4a"
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --base-url) base="${2%/}"; shift 2 ;;
+    --audio) audio="$2"; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "smoke: unknown option '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+[[ -n "$base" ]] || { usage >&2; exit 2; }
+for tool in curl jq; do
+  command -v "$tool" >/dev/null || { echo "smoke: $tool is required" >&2; exit 2; }
+done
+[[ -f "$audio" ]] || { echo "smoke: no audio file at $audio" >&2; exit 2; }
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+step() { printf '[smoke] %s\n' "$*"; }
+fail() { printf '[smoke] FAILED: %s\n' "$*" >&2; exit 1; }
+
+# call METHOD PATH EXPECTED_STATUS [JSON]: the body goes to $work/body.
+call() {
+  local method="$1" path="$2" expected="$3" data="${4:-}" status
+  local args=(-sS -o "$work/body" -w '%{http_code}' -X "$method" "${base}${path}" -H 'Accept: application/json')
+  [[ -n "${token:-}" ]] && args+=(-H "Authorization: Bearer ${token}")
+  [[ -n "$data" ]] && args+=(-H 'Content-Type: application/json' --data "$data")
+  status="$(curl "${args[@]}")" || fail "$method $path: no answer"
+  [[ "$status" == "$expected" ]] || fail "$method $path answered $status, expected $expected: $(head -c 500 "$work/body")"
+}
+
+email="smoke-$(date +%s)-$RANDOM@example.com"
+password="smoke test passphrase $RANDOM"
+token=""
+
+step "health"
+call GET /health 200
+
+step "register ${email}"
+call POST /api/v1/auth/register 201 "$(jq -nc --arg e "$email" --arg p "$password" '{email:$e,password:$p,displayName:"Smoke Test"}')"
+
+step "log in"
+call POST /api/v1/auth/login 200 "$(jq -nc --arg e "$email" --arg p "$password" '{email:$e,password:$p}')"
+token="$(jq -r .accessToken "$work/body")"
+
+step "create a book"
+call POST /api/v1/books 201 '{"title":"Smoke test","author":"aws/smoke.sh"}'
+book="$(jq -r .id "$work/body")"
+
+step "upload $(basename "$audio") straight to storage"
+size="$(wc -c <"$audio" | tr -d ' ')"
+call POST "/api/v1/books/${book}/uploads" 201 "$(jq -nc --argjson s "$size" '{fileName:"smoke.m4a",contentType:"audio/mp4",sizeBytes:$s}')"
+upload="$(jq -r .uploadId "$work/body")"
+url="$(jq -r .url "$work/body")"
+put_status="$(curl -sS -o /dev/null -w '%{http_code}' -X PUT "$url" -H 'Content-Type: audio/mp4' --data-binary @"$audio")"
+[[ "$put_status" == 200 ]] || fail "PUT to the presigned URL answered $put_status"
+
+step "complete the upload"
+call POST "/api/v1/books/${book}/uploads/${upload}/complete" 201
+chapter="$(jq -r .id "$work/body")"
+[[ "$(jq -r .status "$work/body")" == ready ]] || fail "the chapter is not ready"
+
+step "stream with Range"
+call GET "/api/v1/books/${book}/chapters/${chapter}/stream" 200
+stream="$(jq -r .url "$work/body")"
+range_status="$(curl -sS -o "$work/range" -w '%{http_code}' -H 'Range: bytes=0-99' "$stream")"
+[[ "$range_status" == 206 ]] || fail "Range GET of the stream URL answered $range_status, expected 206"
+[[ "$(wc -c <"$work/range" | tr -d ' ')" == 100 ]] || fail "Range GET returned $(wc -c <"$work/range") bytes, expected 100"
+cmp -s "$work/range" <(head -c 100 "$audio") || fail "the streamed bytes differ from the uploaded file"
+
+step "download names the file"
+call GET "/api/v1/books/${book}/chapters/${chapter}/download" 200
+download="$(jq -r .url "$work/body")"
+curl -sS -o /dev/null -D "$work/headers" -H 'Range: bytes=0-0' "$download"
+grep -qi '^content-disposition: attachment' "$work/headers" || fail "the download URL does not answer Content-Disposition: attachment"
+
+step "clean up"
+call DELETE "/api/v1/books/${book}" 204
+step "passed against ${base}"
