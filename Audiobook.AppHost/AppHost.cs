@@ -3,11 +3,12 @@ using Audiobook.AppHost.LocalAws;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
-// Local AWS: LocalStack where a container runtime answers, otherwise moto (decided up front).
-var aws = builder.AddLocalAws("aws");
+// AWS for this run: the local emulator (LocalStack where a container runtime answers, otherwise
+// moto, decided before any resource is added), or a real AWS environment (the "aws" profile).
+var aws = AwsTarget.Create(builder);
 var api = builder.AddProject<Projects.Audiobook_Api>("api");
 
-// aws/data.yaml deployed to the emulator by aws/provision.sh; its outputs configure the API.
+// aws/data.yaml deployed by aws/provision.sh; the stack's outputs configure the API.
 var provisioning = builder.AddDataProvisioning("provision", aws, webOrigin: api.GetEndpoint("http"));
 
 api.WithDataStack(provisioning, aws)
@@ -20,6 +21,7 @@ if (ProductionLikeRun.IsOn(builder.Configuration))
     api.WithProductionSettings(builder.Configuration);
 }
 
-aws.WithResetDataCommand(provisioning.Resource, api);
+// Emulator data lives in memory: a dashboard command drops and re-provisions it.
+aws.Emulator?.WithResetDataCommand(provisioning.Resource, api);
 
 builder.Build().Run();

@@ -26,7 +26,7 @@ public static class DataProvisioning
     public static Provisioning AddDataProvisioning(
         this IDistributedApplicationBuilder builder,
         string name,
-        IResourceBuilder<IResourceWithEndpoints> aws,
+        AwsTarget target,
         EndpointReference webOrigin)
     {
         if (EmulatorChoice.FindOnPath("aws") is null)
@@ -38,19 +38,22 @@ public static class DataProvisioning
         var repositoryRoot = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, ".."));
         var outputsFile = Path.Combine(Path.GetTempPath(), $"audiobook-apphost-{Environment.ProcessId}", "data-outputs.json");
         var resource = builder.AddExecutable(name, "bash", repositoryRoot, "aws/provision.sh")
-            .WithLocalAwsEnvironment(aws)
             .WithArgs(context =>
             {
                 context.Args.Add("--environment");
-                context.Args.Add(LocalEnvironmentName);
+                context.Args.Add(target.EnvironmentName);
                 context.Args.Add("--web-origin");
                 context.Args.Add(webOrigin);
-                context.Args.Add("--apply-cors");
-                context.Args.Add("--cloudfront-key");
                 context.Args.Add("--outputs-file");
                 context.Args.Add(outputsFile);
-            })
-            .WaitFor(aws);
+                if (target.IsEmulator)
+                {
+                    // The emulator ignores the template's CORS property; locally the CloudFront key is generated too.
+                    context.Args.Add("--apply-cors");
+                    context.Args.Add("--cloudfront-key");
+                }
+            });
+        target.Configure(resource);
         return new Provisioning(resource, outputsFile);
     }
 
@@ -58,11 +61,10 @@ public static class DataProvisioning
     public static IResourceBuilder<ProjectResource> WithDataStack(
         this IResourceBuilder<ProjectResource> project,
         Provisioning provisioning,
-        IResourceBuilder<IResourceWithEndpoints> aws) =>
-        project
-            .WithLocalAwsEnvironment(aws)
-            .WithEnvironment("Storage__ForcePathStyle", "true")
-            .WithEnvironment("Secrets__ParameterPath", $"/audiobook/{LocalEnvironmentName}/")
+        AwsTarget target) =>
+        target.Configure(project)
+            .WithEnvironment("Storage__ForcePathStyle", target.IsEmulator ? "true" : "false")
+            .WithEnvironment("Secrets__ParameterPath", $"/audiobook/{target.EnvironmentName}/")
             .WithEnvironment(async context =>
             {
                 // Evaluated when the project starts, after the provisioning step has completed.
@@ -80,7 +82,6 @@ public static class DataProvisioning
                     }
                 }
             })
-            .WaitFor(aws)
             .WaitForCompletion(provisioning.Resource);
 
     private sealed record StackOutput(string OutputKey, string OutputValue);
