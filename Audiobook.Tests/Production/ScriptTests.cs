@@ -29,6 +29,58 @@ public sealed class ScriptTests(AppHostFixture apphost)
     }
 
     [Fact]
+    public async Task Rotate_keys_alternates_cloudfront_key_slots_and_retires_the_idle_one()
+    {
+        var environment = $"rot{Guid.NewGuid():N}"[..12];
+        var aws = new Dictionary<string, string>
+        {
+            ["AWS_ENDPOINT_URL"] = apphost.Setting("AWS_ENDPOINT_URL"),
+            ["AWS_REGION"] = "us-east-1",
+            ["AWS_DEFAULT_REGION"] = "us-east-1",
+            ["AWS_ACCESS_KEY_ID"] = "test",
+            ["AWS_SECRET_ACCESS_KEY"] = "test",
+        };
+        async Task Rotate(string action)
+        {
+            var run = await ProcessRunner.RunAsync("bash", ["aws/rotate-keys.sh", "--environment", environment, action], aws, cancellationToken: Token);
+            Assert.True(run.ExitCode == 0, run.Output);
+            Assert.DoesNotContain("PRIVATE KEY", run.Output, StringComparison.Ordinal);
+        }
+        using var ssm = new Amazon.SimpleSystemsManagement.AmazonSimpleSystemsManagementClient(
+            new Amazon.Runtime.BasicAWSCredentials("test", "test"),
+            new Amazon.SimpleSystemsManagement.AmazonSimpleSystemsManagementConfig { ServiceURL = aws["AWS_ENDPOINT_URL"], AuthenticationRegion = "us-east-1" });
+        async Task<string?> Get(string name, bool secure = false)
+        {
+            try
+            {
+                return (await ssm.GetParameterAsync(new() { Name = name, WithDecryption = secure }, Token)).Parameter.Value;
+            }
+            catch (Amazon.SimpleSystemsManagement.Model.ParameterNotFoundException)
+            {
+                return null;
+            }
+        }
+
+        await Rotate("--cloudfront");
+        Assert.Equal("A", await Get($"/audiobook-deploy/{environment}/CloudFront/ActiveSlot"));
+        await Rotate("--cloudfront");
+        Assert.Equal("B", await Get($"/audiobook-deploy/{environment}/CloudFront/ActiveSlot"));
+
+        // Both slots are trusted until the idle one is retired; each public key matches its private key.
+        foreach (var slot in new[] { "A", "B" })
+        {
+            using var key = System.Security.Cryptography.RSA.Create();
+            key.ImportFromPem(await Get($"/audiobook/{environment}/CloudFront/Keys/{slot}/PrivateKey", secure: true));
+            Assert.Equal(key.ExportSubjectPublicKeyInfoPem().Trim(), (await Get($"/audiobook-deploy/{environment}/CloudFront/PublicKey{slot}"))!.Trim());
+        }
+
+        await Rotate("--retire-idle");
+        Assert.Null(await Get($"/audiobook/{environment}/CloudFront/Keys/A/PrivateKey", secure: true));
+        Assert.Null(await Get($"/audiobook-deploy/{environment}/CloudFront/PublicKeyA"));
+        Assert.NotNull(await Get($"/audiobook/{environment}/CloudFront/Keys/B/PrivateKey", secure: true));
+    }
+
+    [Fact]
     public async Task The_lambda_package_holds_the_app_the_handler_and_the_collector_config()
     {
         var output = Path.Combine(Path.GetTempPath(), $"audiobook-package-{Guid.NewGuid():N}");
