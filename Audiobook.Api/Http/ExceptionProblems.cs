@@ -25,8 +25,8 @@ public sealed class ExceptionProblems(IProblemDetailsService problems, ILogger<E
                 },
                 Detail = Describe(bad),
             },
-            AmazonServiceException { StatusCode: >= System.Net.HttpStatusCode.InternalServerError } or AmazonClientException or HttpRequestException or TimeoutException
-                => Unavailable(context, exception),
+            AmazonServiceException service when IsTransient(service) => Unavailable(context, exception),
+            AmazonClientException or HttpRequestException or TimeoutException => Unavailable(context, exception),
             _ => null,
         };
         if (problem is null)
@@ -36,6 +36,11 @@ public sealed class ExceptionProblems(IProblemDetailsService problems, ILogger<E
         context.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
+
+    /// <summary>AWS answered "try later": a server error, or throttling (which AWS reports as a 400).</summary>
+    private static bool IsTransient(AmazonServiceException exception) =>
+        exception.StatusCode >= System.Net.HttpStatusCode.InternalServerError
+        || exception.ErrorCode is "ThrottlingException" or "ProvisionedThroughputExceededException" or "RequestLimitExceeded" or "SlowDown" or "TooManyRequestsException";
 
     private ProblemDetails Unavailable(HttpContext context, Exception exception)
     {

@@ -13,8 +13,6 @@ public sealed class BlockCachedByteSource(IByteSource inner, int blockSize, long
     /// <summary>Bytes actually fetched from the underlying source.</summary>
     public long BytesFetched { get; private set; }
 
-    public int Fetches { get; private set; }
-
     public void RaiseBudget(long bytes) => maxBytesFetched += bytes;
 
     public async ValueTask<int> ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken)
@@ -60,7 +58,6 @@ public sealed class BlockCachedByteSource(IByteSource inner, int blockSize, long
             read += n;
         }
         BytesFetched += size;
-        Fetches++;
         if (blocks.Count >= 64)
         {
             blocks.Clear();

@@ -23,8 +23,6 @@ public sealed class BoxReader(IByteSource source)
 {
     public const int MaxChildren = 100_000;
 
-    public IByteSource Source => source;
-
     public long Length => source.Length;
 
     public async IAsyncEnumerable<Box> ChildrenAsync(long start, long end, [EnumeratorCancellation] CancellationToken cancellationToken)
