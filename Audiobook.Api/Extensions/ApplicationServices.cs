@@ -63,6 +63,7 @@ public static class ApplicationServices
         services.Configure<ForwardedHeadersOptions>(forwarded =>
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
 
+        services.Configure<RouteOptions>(routes => routes.SetParameterPolicy<IdRouteConstraint>(IdRouteConstraint.Name));
         services.AddOpenApi();
         return builder;
     }

@@ -15,6 +15,8 @@ public sealed class StorageHealthCheck(
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        // Probes run every few seconds: their AWS calls would bury real requests in the traces.
+        using var quiet = OpenTelemetry.SuppressInstrumentationScope.Begin();
         try
         {
             await s3.GetBucketLocationAsync(storage.Value.BucketName, cancellationToken);
