@@ -20,6 +20,10 @@ if (!app.Environment.IsDevelopment())
 }
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+
+// The web player (wwwroot): same origin as the API, public files, no CDN.
+app.UseDefaultFiles();
+app.UseStaticFiles();
 app.UseCors();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -1,0 +1,264 @@
+// Screens of the web player: sign in / register, the library, a book (chapters, upload), with the
+// player always at the bottom. Hash routes: #/login, #/library, #/books/{id}.
+import { api, session, putToStorage, formatTime } from './api.js';
+import { h, alertBox, field } from './dom.js';
+import { player } from './player.js';
+
+const main = document.getElementById('main');
+const PAGE_SIZE = 20;
+
+async function route() {
+  const path = location.hash.slice(1) || '/library';
+  if (!session.token) return signInScreen();
+  await showAccount();
+  const book = path.match(/^\/books\/([0-9a-f]{32})$/);
+  return book ? bookScreen(book[1]) : libraryScreen();
+}
+
+function show(...content) {
+  main.replaceChildren(...content);
+  main.focus();
+}
+
+async function showAccount() {
+  const nav = document.getElementById('account');
+  if (!nav.hidden) return;
+  const me = await api('GET', '/api/v1/me');
+  document.getElementById('who').textContent = me.displayName;
+  nav.hidden = false;
+}
+
+function signOut() {
+  player.stop();
+  session.token = null;
+  document.getElementById('account').hidden = true;
+  navigate('#/login');
+}
+
+/** Goes to a route once: a hash change renders it, the same hash is rendered again here. */
+async function navigate(hash) {
+  if (location.hash === hash) await route();
+  else location.hash = hash;
+}
+
+// ---------- sign in / register ----------
+function signInScreen() {
+  const error = alertBox();
+  const email = h('input', { type: 'email', name: 'email', autocomplete: 'username', required: true });
+  const password = h('input', { type: 'password', name: 'password', autocomplete: 'current-password', required: true, minLength: 10 });
+  const displayName = h('input', { type: 'text', name: 'displayName', autocomplete: 'nickname', maxLength: 100 });
+  const nameField = field('Your name', displayName);
+  nameField.hidden = true;
+  let registering = false;
+  const submit = h('button', { type: 'submit' }, 'Sign in');
+  const toggle = h('button', { type: 'button', class: 'link', onClick: () => {
+    registering = !registering;
+    nameField.hidden = !registering;
+    displayName.required = registering;
+    password.autocomplete = registering ? 'new-password' : 'current-password';
+    submit.textContent = registering ? 'Create account' : 'Sign in';
+    toggle.textContent = registering ? 'I already have an account' : 'Create an account';
+    heading.textContent = registering ? 'Create your account' : 'Sign in';
+  } }, 'Create an account');
+  const heading = h('h1', {}, 'Sign in');
+  const form = h('form', { class: 'card narrow', onSubmit: async e => {
+    e.preventDefault();
+    error.textContent = '';
+    submit.disabled = true;
+    try {
+      if (registering) {
+        await api('POST', '/api/v1/auth/register', { email: email.value, password: password.value, displayName: displayName.value });
+      }
+      const token = await api('POST', '/api/v1/auth/login', { email: email.value, password: password.value });
+      session.token = token.accessToken;
+      await navigate('#/library');
+    } catch (failure) {
+      error.textContent = failure.message;
+    } finally {
+      submit.disabled = false;
+    }
+  } }, heading, field('E-mail', email), field('Password (10 characters or more)', password), nameField, error, submit, toggle);
+  show(form);
+}
+
+// ---------- library ----------
+async function libraryScreen() {
+  const error = alertBox();
+  const list = h('ul', { class: 'books', 'aria-label': 'Your books' });
+  const more = h('button', { type: 'button', hidden: true }, 'Load more');
+  const continueListening = h('section', { 'aria-label': 'Continue listening', hidden: true });
+  let cursor = null;
+
+  const title = h('input', { name: 'title', required: true, maxLength: 300 });
+  const author = h('input', { name: 'author', required: true, maxLength: 200 });
+  const create = h('form', { class: 'card', 'aria-label': 'New book', onSubmit: async e => {
+    e.preventDefault();
+    error.textContent = '';
+    try {
+      const book = await api('POST', '/api/v1/books', { title: title.value, author: author.value });
+      location.hash = `#/books/${book.id}`;
+    } catch (failure) {
+      error.textContent = failure.message;
+    }
+  } }, h('h2', {}, 'New book'), h('div', { class: 'row' }, field('Title', title), field('Author', author), h('button', { type: 'submit' }, 'Create')));
+
+  async function loadPage() {
+    try {
+      const page = await api('GET', `/api/v1/books?limit=${PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      list.append(...page.items.map(bookItem));
+      cursor = page.nextCursor;
+      more.hidden = !cursor;
+      if (!list.children.length) list.append(h('li', { class: 'empty' }, 'No books yet: create one above.'));
+    } catch (failure) {
+      error.textContent = failure.message;
+    }
+  }
+
+  function bookItem(book) {
+    const item = h('li', { class: 'book' });
+    const view = () => item.replaceChildren(
+      h('a', { href: `#/books/${book.id}` }, h('strong', {}, book.title), ' ', h('span', { class: 'muted' }, `by ${book.author}`)),
+      h('span', { class: 'muted' }, `${book.chapterCount} chapter${book.chapterCount === 1 ? '' : 's'} · ${formatTime(book.totalDurationSeconds)}`),
+      h('span', { class: 'actions' },
+        h('button', { type: 'button', onClick: edit, 'aria-label': `Edit ${book.title}` }, 'Edit'),
+        h('button', { type: 'button', class: 'danger', onClick: remove, 'aria-label': `Delete ${book.title}` }, 'Delete')));
+    async function remove() {
+      if (!confirm(`Delete “${book.title}” with all its chapters and audio?`)) return;
+      try {
+        await api('DELETE', `/api/v1/books/${book.id}`);
+        if (player.book?.id === book.id) player.stop();
+        item.remove();
+      } catch (failure) { error.textContent = failure.message; }
+    }
+    function edit() {
+      const t = h('input', { value: book.title, required: true, maxLength: 300 });
+      const a = h('input', { value: book.author, required: true, maxLength: 200 });
+      item.replaceChildren(h('form', { class: 'row', onSubmit: async e => {
+        e.preventDefault();
+        try {
+          book = await api('PATCH', `/api/v1/books/${book.id}`, { title: t.value, author: a.value });
+          view();
+        } catch (failure) { error.textContent = failure.message; }
+      } }, field('Title', t), field('Author', a), h('button', { type: 'submit' }, 'Save'), h('button', { type: 'button', onClick: view }, 'Cancel')));
+      t.focus();
+    }
+    view();
+    return item;
+  }
+
+  more.addEventListener('click', loadPage);
+  show(h('h1', {}, 'Your library'), continueListening, create, error, list, more);
+  await loadPage();
+  try {
+    const recent = await api('GET', '/api/v1/me/progress');
+    if (recent.items.length) {
+      const latest = recent.items[0];
+      const book = await api('GET', `/api/v1/books/${latest.bookId}`);
+      continueListening.replaceChildren(h('p', {}, 'Continue listening: ', h('a', { href: `#/books/${book.id}` }, book.title), ` at ${formatTime(latest.positionSeconds)}`));
+      continueListening.hidden = false;
+    }
+  } catch { /* the library is still useful without it */ }
+}
+
+// ---------- a book ----------
+async function bookScreen(bookId) {
+  const error = alertBox();
+  let book;
+  try {
+    book = await api('GET', `/api/v1/books/${bookId}`);
+  } catch (failure) {
+    show(h('p', {}, h('a', { href: '#/library' }, '← Library')), h('p', { class: 'error', role: 'alert' }, failure.message));
+    return;
+  }
+  const summary = h('p', { class: 'muted' });
+  const list = h('ol', { class: 'chapters', 'aria-label': 'Chapters' });
+  const uploads = h('ul', { class: 'uploads', 'aria-label': 'Uploads' });
+  let chapters = [];
+
+  async function refresh() {
+    try {
+      [book, { items: chapters }] = await Promise.all([
+        api('GET', `/api/v1/books/${bookId}`),
+        api('GET', `/api/v1/books/${bookId}/chapters`),
+      ]);
+    } catch (failure) {
+      error.textContent = failure.message;
+      return;
+    }
+    summary.textContent = `by ${book.author} · ${book.chapterCount} chapter${book.chapterCount === 1 ? '' : 's'} · ${formatTime(book.totalDurationSeconds)}`;
+    list.replaceChildren(...chapters.map((chapter, i) => chapterItem(chapter, i)));
+    if (!chapters.length) list.append(h('li', { class: 'empty' }, 'No chapters yet: add .m4a or .mp4 files below.'));
+    player.update(book, chapters);
+  }
+
+  function chapterItem(chapter, i) {
+    const act = async (work) => { error.textContent = ''; try { await work(); await refresh(); } catch (failure) { error.textContent = failure.message; } };
+    return h('li', { class: 'chapter', 'data-chapter': chapter.id },
+      h('button', { type: 'button', class: 'play', 'aria-label': `Play ${chapter.title}`, onClick: () => act(() => player.open(book, chapters, chapter.id, 0, true)) }, '▶'),
+      h('span', { class: 'number' }, chapter.number),
+      h('span', { class: 'title' }, chapter.title),
+      h('span', { class: 'muted' }, formatTime(chapter.durationSeconds)),
+      h('span', { class: 'actions' },
+        h('button', { type: 'button', 'aria-label': `Move ${chapter.title} up`, disabled: i === 0, onClick: () => act(() => swap(chapters[i - 1], chapter)) }, '↑'),
+        h('button', { type: 'button', 'aria-label': `Move ${chapter.title} down`, disabled: i === chapters.length - 1, onClick: () => act(() => swap(chapter, chapters[i + 1])) }, '↓'),
+        h('button', { type: 'button', 'aria-label': `Rename ${chapter.title}`, onClick: () => {
+          const title = prompt('Chapter title', chapter.title);
+          if (title && title !== chapter.title) act(() => api('PATCH', `/api/v1/books/${bookId}/chapters/${chapter.id}`, { title }));
+        } }, 'Rename'),
+        h('button', { type: 'button', class: 'danger', 'aria-label': `Delete ${chapter.title}`, onClick: () => {
+          if (confirm(`Delete chapter “${chapter.title}” and its audio?`)) act(() => api('DELETE', `/api/v1/books/${bookId}/chapters/${chapter.id}`));
+        } }, 'Delete')));
+  }
+
+  // Numbers are unique within a book, so a swap passes through a free number.
+  async function swap(a, b) {
+    const free = Math.max(...chapters.map(c => c.number)) + 1;
+    await api('PATCH', `/api/v1/books/${bookId}/chapters/${a.id}`, { number: free });
+    await api('PATCH', `/api/v1/books/${bookId}/chapters/${b.id}`, { number: a.number });
+    await api('PATCH', `/api/v1/books/${bookId}/chapters/${a.id}`, { number: b.number });
+  }
+
+  async function upload(file) {
+    const bar = h('progress', { max: 100, value: 0, 'aria-label': `Upload of ${file.name}` });
+    const state = h('span', { class: 'state', role: 'status' }, 'Waiting…');
+    const row = h('li', { class: 'upload' }, h('span', { class: 'title' }, file.name), bar, state);
+    uploads.append(row);
+    try {
+      state.textContent = 'Uploading…';
+      const ticket = await api('POST', `/api/v1/books/${bookId}/uploads`,
+        { fileName: file.name, contentType: file.type || (file.name.toLowerCase().endsWith('.mp4') ? 'video/mp4' : 'audio/mp4'), sizeBytes: file.size });
+      await putToStorage(ticket, file, fraction => { bar.value = Math.round(fraction * 100); });
+      bar.value = 100;
+      state.textContent = 'Checking…';
+      await api('POST', `/api/v1/books/${bookId}/uploads/${ticket.uploadId}/complete`);
+      state.textContent = 'Ready';
+      row.classList.add('done');
+      await refresh();
+    } catch (failure) {
+      state.textContent = `Not added: ${failure.message}`;
+      row.classList.add('failed');
+    }
+  }
+
+  const input = h('input', { type: 'file', multiple: true, accept: '.m4a,.mp4,audio/mp4,audio/x-m4a,video/mp4', id: 'files',
+    onChange: e => { [...e.target.files].forEach(upload); e.target.value = ''; } });
+  const drop = h('div', { class: 'drop',
+    onDragover: e => { e.preventDefault(); drop.classList.add('over'); },
+    onDragleave: () => drop.classList.remove('over'),
+    onDrop: e => { e.preventDefault(); drop.classList.remove('over'); [...e.dataTransfer.files].forEach(upload); } },
+  h('label', { for: 'files' }, 'Add chapters: choose .m4a or .mp4 files, or drop them here'), input);
+
+  show(h('p', {}, h('a', { href: '#/library' }, '← Library')), h('h1', {}, book.title), summary, error, list,
+    h('section', { class: 'card', 'aria-label': 'Upload chapters' }, drop, uploads));
+  await refresh();
+  try {
+    await player.resume(book, chapters);
+  } catch (failure) {
+    error.textContent = failure.message;
+  }
+}
+
+window.addEventListener('hashchange', route);
+window.addEventListener('signed-out', signOut);
+document.getElementById('sign-out').addEventListener('click', signOut);
+route().catch(failure => show(h('p', { class: 'error', role: 'alert' }, failure.message)));

@@ -1,0 +1,170 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Audiobook.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Audiobook.Tests.Web;
+
+/// <summary>The web player in a real browser against the real AppHost: what a listener does.</summary>
+public sealed class PlayerTests(AppHostFixture apphost, BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    private static readonly string Prelude = Repository.PathOf("Audiobook.AppHost", "Demo", "Audio", "01 - Prelude.m4a");
+    private static readonly string Theme = Repository.PathOf("Audiobook.AppHost", "Demo", "Audio", "02 - Theme.m4a");
+
+    private string BaseUrl => apphost.App.GetEndpoint("api", "http").ToString().TrimEnd('/');
+
+    [Fact]
+    public async Task A_listener_registers_uploads_two_chapters_plays_seeks_and_resumes_after_a_reload()
+    {
+        await using var context = await NewListenerAsync(new() { ViewportSize = new() { Width = 1100, Height = 800 } });
+        var page = await context.NewPageAsync();
+        var audioResponses = new ConcurrentBag<int>();
+        page.Response += (_, response) =>
+        {
+            if (response.Url.Contains("/chapters/", StringComparison.Ordinal) && response.Url.Contains(".m4a", StringComparison.Ordinal))
+            {
+                audioResponses.Add(response.Status);
+            }
+        };
+
+        await RegisterAsync(page);
+        await CreateBookAsync(page, "The Sine Odyssey");
+
+        await page.Locator("#files").SetInputFilesAsync([Prelude, Theme]);
+        await Expect(page.Locator(".upload.done")).ToHaveCountAsync(2, new() { Timeout = 30_000 });
+        foreach (var bar in await page.Locator(".upload progress").AllAsync())
+        {
+            Assert.Equal("100", await bar.GetAttributeAsync("value") ?? (await bar.EvaluateAsync<double>("b => b.value")).ToString(CultureInfo.InvariantCulture));
+        }
+        await Expect(page.Locator(".chapter")).ToHaveCountAsync(2);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "book.png"), FullPage = true });
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Play 01 - Prelude" }).ClickAsync();
+        await page.WaitForFunctionAsync("() => { const a = document.getElementById('audio'); return !a.paused && a.currentTime > 0.3 && a.duration > 15; }");
+
+        await page.Locator("#seek").FillAsync("15");
+        await page.WaitForFunctionAsync("() => { const t = document.getElementById('audio').currentTime; return t >= 15 && t < 25; }");
+        Assert.Contains(206, audioResponses);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "player.png") });
+
+        var saved = page.WaitForResponseAsync(r => r.Url.EndsWith("/progress", StringComparison.Ordinal) && r.Request.Method == "PUT" && r.Status == 200);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync();
+        await saved;
+        var position = await page.EvaluateAsync<double>("() => document.getElementById('audio').currentTime");
+
+        await page.ReloadAsync();
+        await page.WaitForFunctionAsync(
+            "p => { const a = document.getElementById('audio'); return a.readyState >= 1 && Math.abs(a.currentTime - p) < 3; }",
+            position, new() { Timeout = 15_000 });
+        await Expect(page.Locator("#now-title")).ToContainTextAsync("Prelude");
+        await Expect(page.Locator("#player-status")).ToContainTextAsync("Resumed");
+    }
+
+    [Fact]
+    public async Task Another_browser_resumes_where_the_first_stopped()
+    {
+        await using var first = await NewListenerAsync();
+        var page = await first.NewPageAsync();
+        var (email, password) = await RegisterAsync(page);
+        await CreateBookAsync(page, "Two Devices");
+        await page.Locator("#files").SetInputFilesAsync([Prelude]);
+        await Expect(page.Locator(".upload.done")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Play 01 - Prelude" }).ClickAsync();
+        await page.WaitForFunctionAsync("() => document.getElementById('audio').duration > 20");
+        await page.Locator("#seek").FillAsync("20");
+        await page.WaitForFunctionAsync("() => document.getElementById('audio').currentTime >= 20");
+        var saved = page.WaitForResponseAsync(r => r.Url.EndsWith("/progress", StringComparison.Ordinal) && r.Request.Method == "PUT" && r.Status == 200);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync();
+        await saved;
+        var bookUrl = page.Url;
+
+        await using var second = await NewListenerAsync();
+        var other = await second.NewPageAsync();
+        await other.GotoAsync(BaseUrl);
+        await other.GetByLabel("E-mail").FillAsync(email);
+        await other.GetByLabel("Password (10 characters or more)").FillAsync(password);
+        await other.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(other.GetByText("Continue listening:")).ToBeVisibleAsync();
+        await other.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "library.png") });
+        await other.GotoAsync(bookUrl);
+        await other.WaitForFunctionAsync("() => { const a = document.getElementById('audio'); return a.readyState >= 1 && Math.abs(a.currentTime - 20) < 3; }");
+    }
+
+    [Fact]
+    public async Task A_rejected_file_shows_why_in_plain_words()
+    {
+        await using var context = await NewListenerAsync();
+        var page = await context.NewPageAsync();
+        await RegisterAsync(page);
+        await CreateBookAsync(page, "Bad Files");
+
+        await page.Locator("#files").SetInputFilesAsync([Media.Mp4Samples.PathOf("mp3-renamed.m4a"), Media.Mp4Samples.PathOf("tone.wav")]);
+
+        var failed = page.Locator(".upload.failed");
+        await Expect(failed).ToHaveCountAsync(2, new() { Timeout = 30_000 });
+        await Expect(failed.Nth(0)).ToContainTextAsync("Not added:");
+        await Expect(page.Locator(".upload.failed", new() { HasText = "mp3-renamed.m4a" })).ToContainTextAsync("MP4");
+        await Expect(page.Locator(".upload.failed", new() { HasText = "tone.wav" })).ToContainTextAsync(".m4a and .mp4");
+        await Expect(page.Locator(".chapter")).ToHaveCountAsync(0);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "rejected.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task The_sign_in_screen_is_usable_with_the_keyboard_alone()
+    {
+        await using var context = await NewListenerAsync(new() { ViewportSize = new() { Width = 390, Height = 844 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(BaseUrl);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "sign-in-phone.png") });
+
+        // The screen puts focus on its content: the first Tab reaches the e-mail field.
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(page.GetByLabel("E-mail")).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync("nobody@example.com");
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(page.GetByLabel("Password (10 characters or more)")).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync("wrong wrong wrong");
+        await page.Keyboard.PressAsync("Enter");
+
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Wrong e-mail address or password.");
+    }
+
+    /// <summary>A browser profile of its own, with its own client address for the per-client sign-in limit.</summary>
+    private Task<IBrowserContext> NewListenerAsync(BrowserNewContextOptions? options = null)
+    {
+        options ??= new BrowserNewContextOptions();
+        options.ExtraHTTPHeaders = new Dictionary<string, string> { ["X-Forwarded-For"] = $"192.0.2.{Random.Shared.Next(1, 255)}" };
+        return browser.Browser.NewContextAsync(options);
+    }
+
+    private async Task<(string Email, string Password)> RegisterAsync(IPage page)
+    {
+        var email = $"browser-{Guid.NewGuid():N}@example.com";
+        const string password = "a long listening passphrase";
+        await page.GotoAsync(BaseUrl);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create an account" }).ClickAsync();
+        await page.GetByLabel("E-mail").FillAsync(email);
+        await page.GetByLabel("Password (10 characters or more)").FillAsync(password);
+        await page.GetByLabel("Your name").FillAsync("Browser Listener");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your library" })).ToBeVisibleAsync();
+        return (email, password);
+    }
+
+    private static async Task CreateBookAsync(IPage page, string title)
+    {
+        await page.GetByLabel("Title").FillAsync(title);
+        await page.GetByLabel("Author").FillAsync("Tester");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create", Exact = true }).ClickAsync();
+        try
+        {
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = title })).ToBeVisibleAsync();
+        }
+        catch (PlaywrightException)
+        {
+            await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "failed-create.png"), FullPage = true });
+            throw;
+        }
+    }
+}
