@@ -92,6 +92,51 @@ public sealed class PlayerTests(AppHostFixture apphost, BrowserFixture browser) 
     }
 
     [Fact]
+    public async Task An_expired_stream_url_is_replaced_and_playback_continues_where_it_was()
+    {
+        await using var context = await NewListenerAsync();
+        var page = await context.NewPageAsync();
+        await RegisterAsync(page);
+        await CreateBookAsync(page, "Expiring");
+        await page.Locator("#files").SetInputFilesAsync([Theme]);
+        await Expect(page.Locator(".upload.done")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Play 02 - Theme" }).ClickAsync();
+        await page.WaitForFunctionAsync("() => document.getElementById('audio').duration > 30");
+        await page.Locator("#seek").FillAsync("30");
+        await page.WaitForFunctionAsync("() => document.getElementById('audio').currentTime >= 30");
+        var saved = page.WaitForResponseAsync(r => r.Url.EndsWith("/progress", StringComparison.Ordinal) && r.Request.Method == "PUT" && r.Status == 200);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync();
+        await saved;
+
+        // Storage refuses the next audio request the way it refuses an expired signature.
+        var refused = 0;
+        await page.RouteAsync("**/*.m4a*", async route =>
+        {
+            if (Interlocked.Increment(ref refused) == 1)
+            {
+                await route.FulfillAsync(new() { Status = 403, Body = "<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>" });
+                return;
+            }
+            await route.ContinueAsync();
+        });
+        var streamUrls = 0;
+        page.Response += (_, response) =>
+        {
+            if (response.Url.EndsWith("/stream", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref streamUrls);
+            }
+        };
+
+        await page.ReloadAsync();
+        await page.WaitForFunctionAsync(
+            "() => { const a = document.getElementById('audio'); return a.readyState >= 1 && Math.abs(a.currentTime - 30) < 3; }",
+            null, new() { Timeout = 15_000 });
+        Assert.True(refused >= 2, "the refused request was not retried");
+        Assert.True(streamUrls >= 2, "no fresh stream URL was fetched");
+    }
+
+    [Fact]
     public async Task A_rejected_file_shows_why_in_plain_words()
     {
         await using var context = await NewListenerAsync();

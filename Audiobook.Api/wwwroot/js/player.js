@@ -8,7 +8,8 @@ const audio = $('audio');
 const SAVE_EVERY_MS = 5000;
 const SKIP_SECONDS = 30;
 
-const state = { book: null, chapters: [], index: -1, savedAt: 0, dragging: false, recovering: false };
+// wanted: where playback should be and whether it should play, kept across a failed load.
+const state = { book: null, chapters: [], index: -1, savedAt: 0, dragging: false, recovering: false, wanted: { position: 0, play: false } };
 
 export const player = {
   get book() { return state.book; },
@@ -68,10 +69,15 @@ async function streamUrl() {
 }
 
 async function setSource(position, play) {
+  state.wanted = { position, play };
   const signed = await streamUrl();
   audio.src = signed.url;
   audio.playbackRate = Number($('speed').value);
-  await new Promise(resolve => audio.addEventListener('loadedmetadata', resolve, { once: true }));
+  const loaded = await new Promise(resolve => {
+    audio.addEventListener('loadedmetadata', () => resolve(true), { once: true });
+    audio.addEventListener('error', () => resolve(false), { once: true });
+  });
+  if (!loaded) return;   // the error handler below takes over
   audio.currentTime = Math.min(position, Math.max(0, (audio.duration || position) - 0.5));
   if (play) await audio.play().catch(() => status('Press play to start.'));
   render();
@@ -85,10 +91,11 @@ audio.addEventListener('error', async () => {
     return;
   }
   state.recovering = true;
-  const position = audio.currentTime;
-  const wasPlaying = !audio.paused || audio.autoplay;
+  // Before its metadata loaded, the element knows no position: use the one asked for.
+  const position = audio.readyState >= 1 ? audio.currentTime : state.wanted.position;
+  const play = audio.readyState >= 1 ? !audio.paused : state.wanted.play;
   try {
-    await setSource(position, wasPlaying);
+    await setSource(position, play);
   } catch (error) {
     status(error.message);
   } finally {
