@@ -89,6 +89,12 @@ public sealed class PlayerTests(AppHostFixture apphost, BrowserFixture browser) 
         await other.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "library.png") });
         await other.GotoAsync(bookUrl);
         await other.WaitForFunctionAsync("() => { const a = document.getElementById('audio'); return a.readyState >= 1 && Math.abs(a.currentTime - 20) < 3; }");
+
+        // Keyboard shortcuts: J goes back 30 s (to the start here), K plays.
+        await other.Keyboard.PressAsync("j");
+        await other.WaitForFunctionAsync("() => document.getElementById('audio').currentTime < 3");
+        await other.Keyboard.PressAsync("k");
+        await other.WaitForFunctionAsync("() => !document.getElementById('audio').paused");
     }
 
     [Fact]
