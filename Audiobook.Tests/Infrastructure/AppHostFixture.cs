@@ -71,6 +71,8 @@ public sealed class AppHostFixture : IAsyncLifetime
         return [.. (listed.S3Objects ?? []).Select(o => o.Key)];
     }
 
+    public Amazon.SimpleSystemsManagement.IAmazonSimpleSystemsManagement CreateSsmClient() => AwsClients.Ssm(Setting("AWS_ENDPOINT_URL"));
+
     public IAmazonDynamoDB CreateDynamoClient() => AwsClients.DynamoDb(Setting("AWS_ENDPOINT_URL"));
 
     public async ValueTask DisposeAsync()

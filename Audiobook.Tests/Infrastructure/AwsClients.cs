@@ -2,6 +2,7 @@ using Amazon;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using Amazon.S3;
+using Amazon.SimpleSystemsManagement;
 
 namespace Audiobook.Tests.Infrastructure;
 
@@ -14,6 +15,12 @@ public static class AwsClients
     {
         ServiceURL = endpoint,
         ForcePathStyle = true,
+        AuthenticationRegion = "us-east-1",
+    });
+
+    public static IAmazonSimpleSystemsManagement Ssm(string endpoint) => new AmazonSimpleSystemsManagementClient(Dummy, new AmazonSimpleSystemsManagementConfig
+    {
+        ServiceURL = endpoint,
         AuthenticationRegion = "us-east-1",
     });
 

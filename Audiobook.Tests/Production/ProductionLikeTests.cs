@@ -3,8 +3,6 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Web;
-using Amazon.Runtime;
-using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
 using Audiobook.Api.Streaming;
 using Audiobook.AppHost.LocalAws;
@@ -117,8 +115,7 @@ public sealed class ProductionLikeTests(ProductionLikeTests.ProductionAppHost pr
 
     private async Task<string> ReadSecretAsync(string name)
     {
-        using var ssm = new AmazonSimpleSystemsManagementClient(new BasicAWSCredentials("test", "test"),
-            new AmazonSimpleSystemsManagementConfig { ServiceURL = Host.Setting("AWS_ENDPOINT_URL"), AuthenticationRegion = "us-east-1" });
+        using var ssm = Host.CreateSsmClient();
         var parameter = await ssm.GetParameterAsync(new GetParameterRequest { Name = name, WithDecryption = true }, Token);
         return parameter.Parameter.Value;
     }

@@ -46,9 +46,7 @@ public sealed class ScriptTests(AppHostFixture apphost)
             Assert.True(run.ExitCode == 0, run.Output);
             Assert.DoesNotContain("PRIVATE KEY", run.Output, StringComparison.Ordinal);
         }
-        using var ssm = new Amazon.SimpleSystemsManagement.AmazonSimpleSystemsManagementClient(
-            new Amazon.Runtime.BasicAWSCredentials("test", "test"),
-            new Amazon.SimpleSystemsManagement.AmazonSimpleSystemsManagementConfig { ServiceURL = aws["AWS_ENDPOINT_URL"], AuthenticationRegion = "us-east-1" });
+        using var ssm = apphost.CreateSsmClient();
         async Task<string?> Get(string name, bool secure = false)
         {
             try
