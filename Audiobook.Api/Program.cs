@@ -2,6 +2,7 @@ using Audiobook.Api.Accounts;
 using Audiobook.Api.Books;
 using Audiobook.Api.Chapters;
 using Audiobook.Api.Extensions;
+using Audiobook.Api.Http;
 using Audiobook.Api.Progress;
 using Audiobook.Api.Uploads;
 using Scalar.AspNetCore;
@@ -14,6 +15,7 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.UseForwardedHeaders();
+app.UseMiddleware<SecurityHeaders>();
 if (!app.Environment.IsDevelopment())
 {
     app.UseHsts();

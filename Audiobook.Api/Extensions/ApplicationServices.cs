@@ -38,6 +38,7 @@ public static class ApplicationServices
         services.AddSingleton<ChapterStore>();
         services.AddSingleton<ProgressStore>();
         services.AddSingleton<UploadCompletion>();
+        services.AddSingleton<SecurityHeaders>();
         // Production streams through CloudFront (signed URLs) when a distribution is configured;
         // otherwise (locally) straight from S3 with presigned URLs. Only configuration decides.
         if (CloudFrontOptions.IsConfigured(builder.Configuration))

@@ -19,6 +19,14 @@ public sealed class PlayerTests(AppHostFixture apphost, BrowserFixture browser) 
     {
         await using var context = await NewListenerAsync(new() { ViewportSize = new() { Width = 1100, Height = 800 } });
         var page = await context.NewPageAsync();
+        var violations = new ConcurrentBag<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                violations.Add(message.Text);
+            }
+        };
         var audioResponses = new ConcurrentBag<int>();
         page.Response += (_, response) =>
         {
@@ -59,6 +67,7 @@ public sealed class PlayerTests(AppHostFixture apphost, BrowserFixture browser) 
             position, new() { Timeout = 15_000 });
         await Expect(page.Locator("#now-title")).ToContainTextAsync("Prelude");
         await Expect(page.Locator("#player-status")).ToContainTextAsync("Resumed");
+        Assert.Empty(violations);
     }
 
     [Fact]
