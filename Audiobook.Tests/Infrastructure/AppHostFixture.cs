@@ -19,6 +19,8 @@ public sealed class AppHostFixture : IAsyncLifetime
 
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> logs = new();
+    private readonly CancellationTokenSource stopWatching = new();
     private DistributedApplication? app;
     private IReadOnlyDictionary<string, string>? apiEnvironment;
 
@@ -43,6 +45,7 @@ public sealed class AppHostFixture : IAsyncLifetime
 
         app = await builder.BuildAsync(timeout.Token);
         await app.StartAsync(timeout.Token);
+        WatchLogs("api", "provision");
         await app.ResourceNotifications.WaitForResourceHealthyAsync("api", timeout.Token);
 
         var api = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "api");
@@ -50,6 +53,35 @@ public sealed class AppHostFixture : IAsyncLifetime
             .WithEnvironmentVariablesConfig()
             .BuildAsync(app.Services.GetRequiredService<DistributedApplicationExecutionContext>(), NullLogger.Instance, timeout.Token);
         apiEnvironment = configuration.EnvironmentVariables.ToDictionary(kv => kv.Key, kv => kv.Value);
+    }
+
+    /// <summary>Every console line the API and the provisioning step have written so far.</summary>
+    public IReadOnlyCollection<string> Logs => [.. logs];
+
+    private void WatchLogs(params string[] resources)
+    {
+        var watcher = App.Services.GetRequiredService<ResourceLoggerService>();
+        var model = App.Services.GetRequiredService<DistributedApplicationModel>();
+        foreach (var resource in model.Resources.Where(r => resources.Contains(r.Name)))
+        {
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await foreach (var batch in watcher.WatchAsync(resource).WithCancellation(stopWatching.Token))
+                    {
+                        foreach (var line in batch)
+                        {
+                            logs.Enqueue($"{resource.Name}: {line.Content}");
+                        }
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    // The run is over.
+                }
+            });
+        }
     }
 
     public HttpClient CreateApiClient() => App.CreateHttpClient("api", "http");
@@ -77,6 +109,7 @@ public sealed class AppHostFixture : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        await stopWatching.CancelAsync();
         if (app is not null)
         {
             await app.StopAsync();
