@@ -27,6 +27,8 @@ public sealed class ExceptionProblems(IProblemDetailsService problems, ILogger<E
             },
             AmazonServiceException service when IsTransient(service) => Unavailable(context, exception),
             AmazonClientException or HttpRequestException or TimeoutException => Unavailable(context, exception),
+            // A storage call that timed out (not the client hanging up) is an outage too.
+            OperationCanceledException when !context.RequestAborted.IsCancellationRequested => Unavailable(context, exception),
             _ => null,
         };
         if (problem is null)
@@ -40,6 +42,7 @@ public sealed class ExceptionProblems(IProblemDetailsService problems, ILogger<E
     /// <summary>AWS answered "try later": a server error, or throttling (which AWS reports as a 400).</summary>
     private static bool IsTransient(AmazonServiceException exception) =>
         exception.StatusCode >= System.Net.HttpStatusCode.InternalServerError
+        || exception.InnerException is HttpRequestException or IOException or TimeoutException or OperationCanceledException
         || exception.ErrorCode is "ThrottlingException" or "ProvisionedThroughputExceededException" or "RequestLimitExceeded" or "SlowDown" or "TooManyRequestsException";
 
     private ProblemDetails Unavailable(HttpContext context, Exception exception)

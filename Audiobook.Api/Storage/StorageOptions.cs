@@ -13,6 +13,15 @@ public sealed class StorageOptions
 
     /// <summary>Path-style addressing (http://host/bucket/key), needed by endpoints without per-bucket DNS.</summary>
     public bool ForcePathStyle { get; set; }
+
+    /// <summary>
+    /// How long one S3 or DynamoDB call may take before it is retried or given up (at most 2 retries):
+    /// an unreachable store becomes a quick 503, well inside API Gateway's 29 s, never a hang.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(4);
+
+    public const int MaxErrorRetry = 2;
 }
 
 /// <summary>The DynamoDB tables (outputs of aws/data.yaml).</summary>

@@ -24,11 +24,25 @@ public static class StorageRegistration
 
         AwsSdkTracing.Register();
 
-        builder.Services.AddSingleton<IAmazonS3>(sp => new AmazonS3Client(new AmazonS3Config
+        builder.Services.AddSingleton<IAmazonS3>(sp =>
         {
-            ForcePathStyle = sp.GetRequiredService<IOptions<StorageOptions>>().Value.ForcePathStyle,
-        }));
-        builder.Services.AddSingleton<IAmazonDynamoDB>(_ => new AmazonDynamoDBClient());
+            var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return new AmazonS3Client(new AmazonS3Config
+            {
+                ForcePathStyle = storage.ForcePathStyle,
+                Timeout = storage.RequestTimeout,
+                MaxErrorRetry = StorageOptions.MaxErrorRetry,
+            });
+        });
+        builder.Services.AddSingleton<IAmazonDynamoDB>(sp =>
+        {
+            var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return new AmazonDynamoDBClient(new AmazonDynamoDBConfig
+            {
+                Timeout = storage.RequestTimeout,
+                MaxErrorRetry = StorageOptions.MaxErrorRetry,
+            });
+        });
 
         builder.Services.AddSingleton<AudioStore>();
         builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("aws-storage", timeout: TimeSpan.FromSeconds(5));

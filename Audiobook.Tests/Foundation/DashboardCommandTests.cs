@@ -8,21 +8,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Audiobook.Tests.Foundation;
 
-/// <summary>
-/// The dashboard's commands, run against an AppHost of their own (resetting the shared one would
-/// pull the floor from under the other tests): seed demo data, then reset everything.
-/// </summary>
-public sealed class DashboardCommandTests(DashboardCommandTests.OwnAppHost apphost) : IClassFixture<DashboardCommandTests.OwnAppHost>
+/// <summary>The dashboard's commands, on an AppHost of their own: seed demo data, then reset everything.</summary>
+[Collection(IsolatedAppHost.Name)]
+public sealed class DashboardCommandTests(IsolatedAppHost apphost)
 {
-    public sealed class OwnAppHost : IAsyncLifetime
-    {
-        public AppHostFixture Host { get; } = new();
-
-        public ValueTask InitializeAsync() => Host.InitializeAsync();
-
-        public ValueTask DisposeAsync() => Host.DisposeAsync();
-    }
-
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Fact]
