@@ -24,13 +24,13 @@ public static class ApplicationServices
         builder.AddSsmParameters();
         builder.AddAudiobookStorage();
         builder.AddAudiobookAuthentication();
+        builder.AddStreaming();
 
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AudiobookMetrics>();
 
         services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<StreamingOptions>().BindConfiguration(StreamingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton<BookStore>();
         services.AddSingleton<PageCursor>();
@@ -39,19 +39,6 @@ public static class ApplicationServices
         services.AddSingleton<ProgressStore>();
         services.AddSingleton<UploadCompletion>();
         services.AddSingleton<SecurityHeaders>();
-        // Production streams through CloudFront (signed URLs) when a distribution is configured;
-        // otherwise (locally) straight from S3 with presigned URLs. Only configuration decides.
-        if (CloudFrontOptions.IsConfigured(builder.Configuration))
-        {
-            services.AddOptions<CloudFrontOptions>().BindConfiguration(CloudFrontOptions.Section).ValidateDataAnnotations()
-                .Validate(CloudFrontOptions.HasActiveKey, "CloudFront:Keys:<KeySlot>:PrivateKey must hold a PEM private key; it is read from SSM (<Secrets:ParameterPath>CloudFront/Keys/<slot>/PrivateKey).")
-                .ValidateOnStart();
-            services.AddSingleton<IStreamUrlSigner, CloudFrontStreamUrlSigner>();
-        }
-        else
-        {
-            services.AddSingleton<IStreamUrlSigner, S3PresignedUrlSigner>();
-        }
 
         // Malformed input is the client's 400/413/415, described in problem details, never a 500.
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = ProblemDefaults.Customize);

@@ -1,0 +1,27 @@
+namespace Audiobook.Api.Streaming;
+
+public static class StreamingRegistration
+{
+    /// <summary>
+    /// Production streams through CloudFront (signed URLs) when a distribution is configured;
+    /// otherwise (locally) straight from S3 with presigned URLs. Only configuration decides.
+    /// </summary>
+    public static IHostApplicationBuilder AddStreaming(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<StreamingOptions>().BindConfiguration(StreamingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        if (CloudFrontOptions.IsConfigured(builder.Configuration))
+        {
+            services.AddOptions<CloudFrontOptions>().BindConfiguration(CloudFrontOptions.Section).ValidateDataAnnotations()
+                .Validate(CloudFrontOptions.HasActiveKey,
+                    "CloudFront:Keys:<KeySlot>:PrivateKey must hold a PEM private key; it is read from SSM (<Secrets:ParameterPath>CloudFront/Keys/<slot>/PrivateKey).")
+                .ValidateOnStart();
+            services.AddSingleton<IStreamUrlSigner, CloudFrontStreamUrlSigner>();
+        }
+        else
+        {
+            services.AddSingleton<IStreamUrlSigner, S3PresignedUrlSigner>();
+        }
+        return builder;
+    }
+}
