@@ -39,8 +39,8 @@ public sealed class ApiDocumentationTests(AppHostFixture apphost)
     public async Task In_production_there_are_no_api_docs()
     {
         await using var api = InProcessApi.Create(apphost, "Production");
-        using var http = api.CreateClient();
-        await InProcessApi.SignInNewUserAsync(http);
+        using var user = await ApiUser.CreateAsync(api.CreateClient());
+        var http = user.Http;
 
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/openapi/v1.json", Token)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/scalar/v1", Token)).StatusCode);

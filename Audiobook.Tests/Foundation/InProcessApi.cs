@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using Audiobook.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -14,19 +12,6 @@ namespace Audiobook.Tests.Foundation;
 public static class InProcessApi
 {
     private static readonly Lock EnvironmentLock = new();
-
-    public const string Password = "a long listening passphrase";
-
-    /// <summary>Registers a fresh account through <paramref name="http"/> and signs it in; returns its e-mail.</summary>
-    public static async Task<string> SignInNewUserAsync(HttpClient http)
-    {
-        var ct = TestContext.Current.CancellationToken;
-        var email = $"in-process-{Guid.NewGuid():N}@example.com";
-        (await http.PostAsJsonAsync("/api/v1/auth/register", new { email, password = Password, displayName = "In process" }, ct)).EnsureSuccessStatusCode();
-        var login = await (await http.PostAsJsonAsync("/api/v1/auth/login", new { email, password = Password }, ct)).Content.ReadFromJsonAsync<JsonObject>(ct);
-        http.DefaultRequestHeaders.Authorization = new("Bearer", login!["accessToken"]!.GetValue<string>());
-        return email;
-    }
 
     public static WebApplicationFactory<Audiobook.Api.ApiAssembly> Create(AppHostFixture apphost, string environment)
     {

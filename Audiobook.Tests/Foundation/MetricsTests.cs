@@ -19,7 +19,7 @@ public sealed class MetricsTests(AppHostFixture apphost)
     public async Task Uploads_stream_urls_and_failed_logins_are_counted()
     {
         await using var api = InProcessApi.Create(apphost, "Development");
-        using var http = api.CreateClient();
+        var http = api.CreateClient();
         var meter = api.Services.GetRequiredService<IMeterFactory>().Create(AudiobookMetrics.MeterName);
         var totals = new ConcurrentDictionary<string, long>();
         using var listener = new MeterListener
@@ -35,18 +35,14 @@ public sealed class MetricsTests(AppHostFixture apphost)
         listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => totals.AddOrUpdate(instrument.Name, value, (_, sum) => sum + value));
         listener.Start();
 
-        var email = await InProcessApi.SignInNewUserAsync(http);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await http.PostAsJsonAsync("/api/v1/auth/login", new { email, password = "wrong wrong wrong" }, Token)).StatusCode);
-        var book = await (await http.PostAsJsonAsync("/api/v1/books", new { title = "Counted", author = "Me" }, Token)).Content.ReadFromJsonAsync<JsonObject>(Token);
-        var bookId = book!["id"]!.GetValue<string>();
+        using var user = await ApiUser.CreateAsync(http);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.PostAsJsonAsync("/api/v1/auth/login", new { email = user.Email, password = "wrong wrong wrong" }, Token)).StatusCode);
+        var bookId = ApiUser.IdOf(await user.CreateBookAsync());
         var bytes = Mp4Samples.Read("faststart.m4a");
-        var ticket = await (await http.PostAsJsonAsync($"/api/v1/books/{bookId}/uploads", new { fileName = "a.m4a", contentType = "audio/mp4", sizeBytes = bytes.Length }, Token)).Content.ReadFromJsonAsync<JsonObject>(Token);
-        await ApiUser.PutAsync(ticket!, bytes);
-        var chapter = await (await http.PostAsync($"/api/v1/books/{bookId}/uploads/{ticket!["uploadId"]}/complete", null, Token)).Content.ReadFromJsonAsync<JsonObject>(Token);
-        (await http.GetAsync($"/api/v1/books/{bookId}/chapters/{chapter!["id"]}/stream", Token)).EnsureSuccessStatusCode();
-        var rejected = await (await http.PostAsJsonAsync($"/api/v1/books/{bookId}/uploads", new { fileName = "b.m4a", contentType = "audio/mp4", sizeBytes = 59 }, Token)).Content.ReadFromJsonAsync<JsonObject>(Token);
-        await ApiUser.PutAsync(rejected!, Mp4Samples.Read("text.m4a"));
-        await http.PostAsync($"/api/v1/books/{bookId}/uploads/{rejected!["uploadId"]}/complete", null, Token);
+        var chapter = await user.AddChapterAsync(bookId);
+        (await http.GetAsync($"/api/v1/books/{bookId}/chapters/{ApiUser.IdOf(chapter)}/stream", Token)).EnsureSuccessStatusCode();
+        var rejected = await user.UploadAsync(bookId, Mp4Samples.Read("text.m4a"), "b.m4a");
+        await user.CompleteAsync(bookId, rejected["uploadId"]!.GetValue<string>());
 
         Assert.Equal(1, totals.GetValueOrDefault("audiobook.logins.failed"));
         Assert.Equal(1, totals.GetValueOrDefault("audiobook.uploads.completed"));

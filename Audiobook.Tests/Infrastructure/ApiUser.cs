@@ -15,12 +15,13 @@ public sealed class ApiUser : IDisposable
 {
     private static int counter;
 
-    private ApiUser(HttpClient http, string email, string password, string id)
+    private ApiUser(HttpClient http, string email, string password, string id, string accessToken)
     {
         Http = http;
         Email = email;
         Password = password;
         Id = id;
+        AccessToken = accessToken;
     }
 
     public HttpClient Http { get; }
@@ -30,6 +31,8 @@ public sealed class ApiUser : IDisposable
     public string Password { get; }
 
     public string Id { get; }
+
+    public string AccessToken { get; }
 
     public static CancellationToken Token => TestContext.Current.CancellationToken;
 
@@ -42,9 +45,12 @@ public sealed class ApiUser : IDisposable
         return http;
     }
 
-    public static async Task<ApiUser> CreateAsync(AppHostFixture apphost, string? displayName = null)
+    public static Task<ApiUser> CreateAsync(AppHostFixture apphost, string? displayName = null) =>
+        CreateAsync(Anonymous(apphost), displayName);
+
+    /// <summary>Registers and signs in a fresh account through <paramref name="http"/> (which it then owns).</summary>
+    public static async Task<ApiUser> CreateAsync(HttpClient http, string? displayName = null)
     {
-        var http = Anonymous(apphost);
         var email = $"listener-{Guid.NewGuid():N}@example.com";
         const string password = "a long listening passphrase";
         var registered = await http.PostAsJsonAsync("/api/v1/auth/register", new { email, password, displayName = displayName ?? "Listener" }, Token);
@@ -54,7 +60,7 @@ public sealed class ApiUser : IDisposable
         await Expect(login, HttpStatusCode.OK);
         var token = (await login.Content.ReadFromJsonAsync<JsonObject>(Token))!["accessToken"]!.GetValue<string>();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return new ApiUser(http, email, password, id);
+        return new ApiUser(http, email, password, id, token);
     }
 
     public async Task<JsonObject> CreateBookAsync(string title = "The Odyssey", string author = "Homer")
