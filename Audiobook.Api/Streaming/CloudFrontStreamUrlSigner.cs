@@ -17,6 +17,7 @@ public sealed class CloudFrontStreamUrlSigner : IStreamUrlSigner, IDisposable
     private readonly TimeProvider time;
     private readonly CloudFrontUrlSigner signer;
     private readonly ConcurrentDictionary<(string Key, string? Download, long Bucket), SignedUrl> cache = new();
+    private long newestBucket;
 
     public CloudFrontStreamUrlSigner(IOptions<CloudFrontOptions> cloudFront, IOptions<StreamingOptions> streaming, TimeProvider time)
     {
@@ -31,9 +32,9 @@ public sealed class CloudFrontStreamUrlSigner : IStreamUrlSigner, IDisposable
     public SignedUrl Sign(StreamTarget target)
     {
         var bucket = time.GetUtcNow().ToUnixTimeSeconds() / (long)options.TimeBucket.TotalSeconds;
+        EvictWhenBucketAdvances(bucket);
         return cache.GetOrAdd((target.ObjectKey, target.DownloadFileName, bucket), key =>
         {
-            EvictBefore(key.Bucket);
             var expires = DateTimeOffset.FromUnixTimeSeconds((key.Bucket + 1) * (long)options.TimeBucket.TotalSeconds) + lifetime;
             var url = $"https://{options.Domain}/{string.Join('/', target.ObjectKey.Split('/').Select(Uri.EscapeDataString))}";
             if (key.Download is not null)
@@ -46,8 +47,14 @@ public sealed class CloudFrontStreamUrlSigner : IStreamUrlSigner, IDisposable
 
     public void Dispose() => signer.Dispose();
 
-    private void EvictBefore(long bucket)
+    /// <summary>URLs of past buckets are never handed out again: drop them once, when a new bucket begins.</summary>
+    private void EvictWhenBucketAdvances(long bucket)
     {
+        var newest = Interlocked.Read(ref newestBucket);
+        if (bucket <= newest || Interlocked.CompareExchange(ref newestBucket, bucket, newest) != newest)
+        {
+            return;
+        }
         foreach (var stale in cache.Keys.Where(k => k.Bucket < bucket))
         {
             cache.TryRemove(stale, out _);
