@@ -56,9 +56,7 @@ public sealed class PlayerTests(AppHostFixture apphost, BrowserFixture browser) 
         Assert.Contains(206, audioResponses);
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "player.png") });
 
-        var saved = page.WaitForResponseAsync(r => r.Url.EndsWith("/progress", StringComparison.Ordinal) && r.Request.Method == "PUT" && r.Status == 200);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync();
-        await saved;
+        await PauseAndWaitForSaveAsync(page);
         var position = await page.EvaluateAsync<double>("() => document.getElementById('audio').currentTime");
 
         await page.ReloadAsync();
@@ -83,9 +81,7 @@ public sealed class PlayerTests(AppHostFixture apphost, BrowserFixture browser) 
         await page.WaitForFunctionAsync("() => document.getElementById('audio').duration > 20");
         await page.Locator("#seek").FillAsync("20");
         await page.WaitForFunctionAsync("() => document.getElementById('audio').currentTime >= 20");
-        var saved = page.WaitForResponseAsync(r => r.Url.EndsWith("/progress", StringComparison.Ordinal) && r.Request.Method == "PUT" && r.Status == 200);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync();
-        await saved;
+        await PauseAndWaitForSaveAsync(page);
         var bookUrl = page.Url;
 
         await using var second = await NewListenerAsync();
@@ -119,9 +115,7 @@ public sealed class PlayerTests(AppHostFixture apphost, BrowserFixture browser) 
         await page.WaitForFunctionAsync("() => document.getElementById('audio').duration > 30");
         await page.Locator("#seek").FillAsync("30");
         await page.WaitForFunctionAsync("() => document.getElementById('audio').currentTime >= 30");
-        var saved = page.WaitForResponseAsync(r => r.Url.EndsWith("/progress", StringComparison.Ordinal) && r.Request.Method == "PUT" && r.Status == 200);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync();
-        await saved;
+        await PauseAndWaitForSaveAsync(page);
 
         // Storage refuses the next audio request the way it refuses an expired signature.
         var refused = 0;
@@ -210,6 +204,14 @@ public sealed class PlayerTests(AppHostFixture apphost, BrowserFixture browser) 
         await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your library" })).ToBeVisibleAsync();
         return (email, password);
+    }
+
+    /// <summary>Pauses the player and waits until the API has stored the position.</summary>
+    private static async Task PauseAndWaitForSaveAsync(IPage page)
+    {
+        var saved = page.WaitForResponseAsync(r => r.Url.EndsWith("/progress", StringComparison.Ordinal) && r.Request.Method == "PUT" && r.Status == 200);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync();
+        await saved;
     }
 
     private static async Task CreateBookAsync(IPage page, string title)
