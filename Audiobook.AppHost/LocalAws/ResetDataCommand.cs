@@ -24,12 +24,11 @@ public static class ResetDataCommand
                 var notifications = context.Services.GetRequiredService<ResourceNotificationService>();
                 var token = context.CancellationToken;
 
-                var restarted = await commands.ExecuteCommandAsync(aws.Resource, KnownResourceCommands.RestartCommand, token);
+                var restarted = await RestartEmulatorAsync(aws.Resource, commands, notifications, token);
                 if (!restarted.Success)
                 {
                     return restarted;
                 }
-                await notifications.WaitForResourceHealthyAsync(aws.Resource.Name, token);
 
                 var startedAt = DateTime.UtcNow;
                 var provisioned = await commands.ExecuteCommandAsync(provision.Resource, KnownResourceCommands.StartCommand, token);
@@ -55,4 +54,36 @@ public static class ResetDataCommand
                 ConfirmationMessage = "Delete all local audiobook data (accounts, books, audio, progress)?",
                 IconName = "ArrowReset",
             });
+
+    /// <summary>
+    /// Stop, then start until healthy: the stopped emulator can hold its port for a moment, and a
+    /// start in that moment fails — so a failed start is retried, a few times, after a pause.
+    /// </summary>
+    private static async Task<ExecuteCommandResult> RestartEmulatorAsync(
+        IResource emulator, ResourceCommandService commands, ResourceNotificationService notifications, CancellationToken token)
+    {
+        var stopped = await commands.ExecuteCommandAsync(emulator, KnownResourceCommands.StopCommand, token);
+        if (!stopped.Success)
+        {
+            return stopped;
+        }
+        for (var attempt = 1; ; attempt++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(attempt), token);
+            var started = await commands.ExecuteCommandAsync(emulator, KnownResourceCommands.StartCommand, token);
+            if (!started.Success)
+            {
+                return started;
+            }
+            try
+            {
+                await notifications.WaitForResourceHealthyAsync(emulator.Name, token);
+                return CommandResults.Success();
+            }
+            catch (Exception ex) when (attempt < 3 && ex is not OperationCanceledException)
+            {
+                // Failed to start: wait a little longer and try again.
+            }
+        }
+    }
 }

@@ -33,6 +33,11 @@ public sealed class TracingTests(AppHostFixture apphost)
         var response = await client.SendAsync(register, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
 
+        // The server's request activity stops just after the response is sent: give it a moment.
+        for (var i = 0; i < 50 && !stopped.Any(a => a.Source.Name == "Microsoft.AspNetCore" && a.TraceId == traceId); i++)
+        {
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
         var request = Assert.Single(stopped, a => a.Source.Name == "Microsoft.AspNetCore" && a.TraceId == traceId);
         var awsCalls = stopped.Where(a => a.Source.Name == "Amazon.AWS.SDK" && a.TraceId == traceId).ToList();
         Assert.All(awsCalls, a => Assert.True(a.StartTimeUtc >= request.StartTimeUtc));
