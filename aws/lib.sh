@@ -47,6 +47,7 @@ deploy_service() {
     "ParameterKey=WebOrigins,ParameterValue=\"${web_origins}\""
     "ParameterKey=AlarmEmail,ParameterValue=${alarm_email}"
     "ParameterKey=OtelCollectorLayerArn,ParameterValue=${otel_layer}"
+    "ParameterKey=SecretsVersion,ParameterValue=$(state_get Secrets/Version)"
   )
   log "change set ${change} (${type}) for ${stack} with package ${version}"
   aws cloudformation create-change-set --stack-name "$stack" --change-set-name "$change" --change-set-type "$type" \

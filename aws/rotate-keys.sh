@@ -9,6 +9,14 @@
 #   (wait until URLs signed with the old key have expired: Streaming:UrlLifetime + CloudFront:TimeBucket)
 #   aws/rotate-keys.sh --environment production --retire-idle  # drop the old key
 #   aws/deploy.sh --environment production
+#
+# The JWT key rotates in three steps, each followed by aws/deploy.sh, and signs nobody out: every
+# token names its key (kid) and every instance verifies with all keys it was given.
+#   --jwt            stage a new key: verified everywhere, signs nothing yet
+#   --jwt-activate   the staged key signs; the old one still verifies (Jwt/PreviousSigningKey)
+#   --jwt-retire     drop the old key (after Jwt:AccessTokenLifetime, when its last token has expired)
+# Each step bumps Secrets/Version, a parameter of the service stack, so every Lambda instance is
+# replaced and reads the keys again.
 set -euo pipefail
 script_name=rotate-keys
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -17,12 +25,14 @@ source "${here}/lib.sh"
 
 usage() {
   cat <<'USAGE'
-Usage: aws/rotate-keys.sh --environment NAME (--cloudfront | --retire-idle | --jwt)
+Usage: aws/rotate-keys.sh --environment NAME (--cloudfront | --retire-idle | --jwt | --jwt-activate | --jwt-retire)
 
   --environment NAME  staging, production, ...
   --cloudfront        create a CloudFront key pair in the idle slot and make it the active one
   --retire-idle       delete the idle slot's key (after the URLs it signed have expired)
-  --jwt               replace the JWT signing key (signs every user out)
+  --jwt               stage a new JWT signing key (verifies tokens, signs none yet)
+  --jwt-activate      sign with the staged key; keep the old one for verifying
+  --jwt-retire        drop the old JWT key once its tokens have expired
   -h, --help          show this help
 USAGE
 }
@@ -32,7 +42,7 @@ action=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --environment) environment="$2"; shift 2 ;;
-    --cloudfront|--retire-idle|--jwt) action="$1"; shift ;;
+    --cloudfront|--retire-idle|--jwt|--jwt-activate|--jwt-retire) action="$1"; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "rotate-keys: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
@@ -48,6 +58,12 @@ put_secret() {
   rm -f "$input"
 }
 
+# get_secret NAME: the decrypted value, or nothing when the parameter does not exist.
+get_secret() {
+  aws ssm get-parameter --name "$1" --with-decryption --query Parameter.Value --output text 2>/dev/null || true
+}
+
+jwt="/audiobook/${environment}/Jwt"
 active="$(state_get CloudFront/ActiveSlot)"
 case "$action" in
   --cloudfront)
@@ -68,7 +84,23 @@ case "$action" in
     log "slot ${idle} emptied; run aws/deploy.sh --environment ${environment}"
     ;;
   --jwt)
-    openssl rand -base64 64 | tr -d '\n' | put_secret "/audiobook/${environment}/Jwt/SigningKey"
-    log "JWT signing key replaced; the API picks it up on its next cold start (existing tokens stop working)"
+    [[ -z "$(get_secret "${jwt}/NextSigningKey")" ]] || die "a JWT key is already staged; run --jwt-activate first"
+    openssl rand -base64 64 | tr -d '\n' | put_secret "${jwt}/NextSigningKey"
+    log "new JWT key staged (verifies, does not sign yet); run aws/deploy.sh, then --jwt-activate"
+    ;;
+  --jwt-activate)
+    next="$(get_secret "${jwt}/NextSigningKey")"
+    [[ -n "$next" ]] || die "no staged JWT key; run --jwt first"
+    get_secret "${jwt}/SigningKey" | tr -d '\n' | put_secret "${jwt}/PreviousSigningKey"
+    printf '%s' "$next" | put_secret "${jwt}/SigningKey"
+    aws ssm delete-parameter --name "${jwt}/NextSigningKey"
+    log "staged JWT key now signs; the old one still verifies; run aws/deploy.sh, then --jwt-retire after the access token lifetime"
+    ;;
+  --jwt-retire)
+    aws ssm delete-parameter --name "${jwt}/PreviousSigningKey" 2>/dev/null || true
+    log "old JWT key dropped; run aws/deploy.sh"
     ;;
 esac
+if [[ "$action" == --jwt* ]]; then
+  state_put Secrets/Version "$(date -u +%Y%m%dT%H%M%SZ)"
+fi

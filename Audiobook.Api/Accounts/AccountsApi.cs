@@ -12,14 +12,19 @@ public static class AccountsApi
         var auth = routes.MapGroup("/api/v1/auth").WithTags("Accounts").AllowAnonymous().RequireRateLimiting(AuthenticationSetup.AuthRateLimit);
         auth.MapPost("/register", Register).WithName("Register").WithSummary("Create an account")
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests);
-        auth.MapPost("/login", Login).WithName("Login").WithSummary("Sign in and get an access token")
+        auth.MapPost("/login", Login).WithName("Login").WithSummary("Sign in and get an access token and a refresh token")
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        auth.MapPost("/refresh", Refresh).WithName("Refresh").WithSummary("Exchange a refresh token for new tokens (each refresh token works once)")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        routes.MapPost("/api/v1/auth/logout", Logout).WithTags("Accounts").WithName("Logout")
+            .WithSummary("Sign out: ends this session, its refresh token and its access tokens");
 
         routes.MapGet("/api/v1/me", Me).WithTags("Accounts").WithName("Me").WithSummary("The signed-in account");
         return routes;
     }
 
-    public sealed record Services(UserStore Users, IPasswordHasher<User> Hasher, TokenIssuer Tokens, AudiobookMetrics Metrics, TimeProvider Time);
+    public sealed record Services(
+        UserStore Users, SessionStore Sessions, SignInThrottle Throttle, IPasswordHasher<User> Hasher, TokenIssuer Tokens, AudiobookMetrics Metrics, TimeProvider Time);
 
     public static async Task<Results<Created<AccountResponse>, ValidationProblem, ProblemHttpResult>> Register(
         RegisterRequest request, [AsParameters] Services services, CancellationToken ct)
@@ -51,9 +56,17 @@ public static class AccountsApi
     }
 
     public static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Login(
-        LoginRequest request, [AsParameters] Services services, CancellationToken ct)
+        LoginRequest request, HttpContext context, [AsParameters] Services services, CancellationToken ct)
     {
         var email = Credentials.CleanEmail(request.Email);
+        var throttle = email is null ? SignInState.Clean : await services.Throttle.CheckAsync(email, ct);
+        if (throttle.Wait > TimeSpan.Zero)
+        {
+            var seconds = (int)Math.Ceiling(throttle.Wait.TotalSeconds);
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many failed sign-ins",
+                detail: $"Too many failed sign-ins for this account. Try again in {seconds} s.");
+        }
         var user = email is null ? null : await services.Users.FindByEmailAsync(email, ct);
         var password = request.Password ?? "";
 
@@ -64,11 +77,47 @@ public static class AccountsApi
         if (user is null || verdict == PasswordVerificationResult.Failed)
         {
             services.Metrics.LoginFailed();
+            if (email is not null)
+            {
+                await services.Throttle.RecordFailureAsync(email, throttle, ct);
+            }
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed",
                 detail: "Wrong e-mail address or password.");
         }
-        return TypedResults.Ok(services.Tokens.Issue(user));
+        await services.Throttle.ClearAsync(user.Email, throttle, ct);
+        var session = await services.Sessions.OpenAsync(user.Id, ct);
+        return TypedResults.Ok(services.Tokens.Issue(user, session));
     }
+
+    public static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Refresh(
+        RefreshRequest request, [AsParameters] Services services, CancellationToken ct)
+    {
+        if (!RefreshToken.TryParse(request.RefreshToken, out var presented))
+        {
+            return SessionEnded("This is not a refresh token. Sign in again.");
+        }
+        var rotation = await services.Sessions.RotateAsync(presented, ct);
+        if (rotation.Outcome == RotationOutcome.Reused)
+        {
+            services.Metrics.RefreshTokenReused();
+            return SessionEnded("This refresh token was already used, so the session has been ended on every device. Sign in again.");
+        }
+        var user = rotation.UserId is null ? null : await services.Users.FindByIdAsync(rotation.UserId, ct);
+        if (user is null || rotation.Token is not { } next)
+        {
+            return SessionEnded("The session has ended. Sign in again.");
+        }
+        return TypedResults.Ok(services.Tokens.Issue(user, next));
+    }
+
+    public static async Task<NoContent> Logout(HttpContext context, SessionStore sessions, CancellationToken ct)
+    {
+        await sessions.RevokeAsync(context.User.SessionId(), ct);
+        return TypedResults.NoContent();
+    }
+
+    private static ProblemHttpResult SessionEnded(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Session ended", detail: detail);
 
     public static async Task<Results<Ok<AccountResponse>, ProblemHttpResult>> Me(HttpContext context, UserStore users, CancellationToken ct)
     {

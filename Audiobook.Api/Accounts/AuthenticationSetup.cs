@@ -22,7 +22,12 @@ public static class AuthenticationSetup
             .Validate(JwtOptions.HasUsableKey, "Jwt:SigningKey must be base64 of at least 32 random bytes; it is read from SSM (<Secrets:ParameterPath>Jwt/SigningKey).")
             .ValidateOnStart();
 
+        builder.Services.AddOptions<SessionOptions>().BindConfiguration(SessionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<SignInThrottleOptions>().BindConfiguration(SignInThrottleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<UserStore>();
+        builder.Services.AddSingleton<SessionStore>();
+        builder.Services.AddSingleton<SignInThrottle>();
         builder.Services.AddSingleton<TokenIssuer>();
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
 
@@ -36,7 +41,7 @@ public static class AuthenticationSetup
                 {
                     ValidIssuer = jwt.Value.Issuer,
                     ValidAudience = jwt.Value.Audience,
-                    IssuerSigningKey = new SymmetricSecurityKey(jwt.Value.SigningKeyBytes()),
+                    IssuerSigningKeys = SigningKeys.Verifying(jwt.Value),
                     ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
                     ValidateIssuer = true,
                     ValidateAudience = true,
@@ -45,6 +50,7 @@ public static class AuthenticationSetup
                     ClockSkew = TimeSpan.FromSeconds(30),
                     NameClaimType = JwtRegisteredClaimNames.Name,
                 };
+                bearer.Events = new JwtBearerEvents { OnTokenValidated = RequireOpenSession };
             });
 
         // Every route needs a signed-in user unless it says AllowAnonymous.
@@ -72,7 +78,22 @@ public static class AuthenticationSetup
         return builder;
     }
 
+    /// <summary>A valid signature is not enough: the token's session must not have been signed out or revoked.</summary>
+    private static async Task RequireOpenSession(TokenValidatedContext context)
+    {
+        var sessionId = context.Principal?.FindFirstValue(TokenIssuer.SessionClaim);
+        var sessions = context.HttpContext.RequestServices.GetRequiredService<SessionStore>();
+        if (sessionId is null || !await sessions.IsOpenAsync(sessionId, context.HttpContext.RequestAborted))
+        {
+            context.Fail("The session of this token has ended.");
+        }
+    }
+
     /// <summary>The signed-in user's id (the token's subject).</summary>
     public static string UserId(this ClaimsPrincipal user) =>
         user.FindFirstValue(JwtRegisteredClaimNames.Sub) ?? throw new InvalidOperationException("An authenticated user without a subject.");
+
+    /// <summary>The session (refresh-token family) the signed-in user's token belongs to.</summary>
+    public static string SessionId(this ClaimsPrincipal user) =>
+        user.FindFirstValue(TokenIssuer.SessionClaim) ?? throw new InvalidOperationException("An authenticated user without a session.");
 }

@@ -5,12 +5,14 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Audiobook.Api.Accounts;
 
-/// <summary>Issues the short-lived HS256 access tokens that every other route requires.</summary>
+/// <summary>Issues the short-lived HS256 access tokens that every other route requires, tied to a session.</summary>
 public sealed class TokenIssuer(IOptions<JwtOptions> options, TimeProvider time)
 {
+    public const string SessionClaim = "sid";
+
     private readonly JsonWebTokenHandler handler = new();
 
-    public TokenResponse Issue(User user)
+    public TokenResponse Issue(User user, RefreshToken session)
     {
         var jwt = options.Value;
         var now = time.GetUtcNow().UtcDateTime;
@@ -27,9 +29,10 @@ public sealed class TokenIssuer(IOptions<JwtOptions> options, TimeProvider time)
                 new Claim(JwtRegisteredClaimNames.Email, user.Email),
                 new Claim(JwtRegisteredClaimNames.Name, user.DisplayName),
                 new Claim(JwtRegisteredClaimNames.Jti, Guid.NewGuid().ToString("N")),
+                new Claim(SessionClaim, session.SessionId),
             ]),
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(jwt.SigningKeyBytes()), SecurityAlgorithms.HmacSha256),
+            SigningCredentials = new SigningCredentials(SigningKeys.Signing(jwt), SecurityAlgorithms.HmacSha256),
         });
-        return new TokenResponse(token, "Bearer", (int)jwt.AccessTokenLifetime.TotalSeconds);
+        return new TokenResponse(token, "Bearer", (int)jwt.AccessTokenLifetime.TotalSeconds, session.ToString());
     }
 }

@@ -13,6 +13,7 @@ namespace Audiobook.Api.Http;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(RegisterRequest))]
 [JsonSerializable(typeof(LoginRequest))]
+[JsonSerializable(typeof(RefreshRequest))]
 [JsonSerializable(typeof(AccountResponse))]
 [JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(CreateBookRequest))]

@@ -12,6 +12,7 @@ public sealed class AudiobookMetrics
     private readonly Counter<long> bytesUploaded;
     private readonly Counter<long> streamUrlsIssued;
     private readonly Counter<long> loginFailures;
+    private readonly Counter<long> refreshTokensReused;
 
     public AudiobookMetrics(IMeterFactory meterFactory)
     {
@@ -21,6 +22,7 @@ public sealed class AudiobookMetrics
         bytesUploaded = meter.CreateCounter<long>("audiobook.uploads.bytes", "By", "Audio bytes accepted.");
         streamUrlsIssued = meter.CreateCounter<long>("audiobook.stream_urls.issued", "{url}", "Signed stream and download URLs handed out.");
         loginFailures = meter.CreateCounter<long>("audiobook.logins.failed", "{attempt}", "Sign-in attempts with a wrong e-mail or password.");
+        refreshTokensReused = meter.CreateCounter<long>("audiobook.refresh_tokens.reused", "{token}", "Refresh tokens presented again after use; each ends its session.");
     }
 
     public void UploadCompleted(long bytes)
@@ -35,4 +37,6 @@ public sealed class AudiobookMetrics
         streamUrlsIssued.Add(1, new("kind", kind), new("signer", signer));
 
     public void LoginFailed() => loginFailures.Add(1);
+
+    public void RefreshTokenReused() => refreshTokensReused.Add(1);
 }

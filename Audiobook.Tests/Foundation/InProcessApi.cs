@@ -13,7 +13,7 @@ public static class InProcessApi
 {
     private static readonly Lock EnvironmentLock = new();
 
-    public static WebApplicationFactory<Audiobook.Api.ApiAssembly> Create(AppHostFixture apphost, string environment)
+    public static WebApplicationFactory<Audiobook.Api.ApiAssembly> Create(AppHostFixture apphost, string environment, IReadOnlyDictionary<string, string>? settings = null)
     {
         // The AWS SDK reads its endpoint and credentials from the process environment, as on Lambda.
         lock (EnvironmentLock)
@@ -35,6 +35,10 @@ public static class InProcessApi
             }
             web.UseSetting("OTEL_EXPORTER_OTLP_ENDPOINT", "");
             web.UseSetting("AllowedHosts", "localhost");
+            foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+            {
+                web.UseSetting(name, value);
+            }
         });
     }
 }

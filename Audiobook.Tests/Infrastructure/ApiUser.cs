@@ -15,13 +15,14 @@ public sealed class ApiUser : IDisposable
 {
     private static int counter;
 
-    private ApiUser(HttpClient http, string email, string password, string id, string accessToken)
+    private ApiUser(HttpClient http, string email, string password, string id, string accessToken, string refreshToken)
     {
         Http = http;
         Email = email;
         Password = password;
         Id = id;
         AccessToken = accessToken;
+        RefreshToken = refreshToken;
     }
 
     public HttpClient Http { get; }
@@ -33,6 +34,9 @@ public sealed class ApiUser : IDisposable
     public string Id { get; }
 
     public string AccessToken { get; }
+
+    /// <summary>The refresh token of the sign-in (not updated: tests that refresh keep their own).</summary>
+    public string RefreshToken { get; }
 
     public static CancellationToken Token => TestContext.Current.CancellationToken;
 
@@ -58,9 +62,10 @@ public sealed class ApiUser : IDisposable
         var id = (await registered.Content.ReadFromJsonAsync<JsonObject>(Token))!["id"]!.GetValue<string>();
         var login = await http.PostAsJsonAsync("/api/v1/auth/login", new { email, password }, Token);
         await Expect(login, HttpStatusCode.OK);
-        var token = (await login.Content.ReadFromJsonAsync<JsonObject>(Token))!["accessToken"]!.GetValue<string>();
+        var tokens = (await login.Content.ReadFromJsonAsync<JsonObject>(Token))!;
+        var token = tokens["accessToken"]!.GetValue<string>();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return new ApiUser(http, email, password, id, token);
+        return new ApiUser(http, email, password, id, token, tokens["refreshToken"]!.GetValue<string>());
     }
 
     public async Task<JsonObject> CreateBookAsync(string title = "The Odyssey", string author = "Homer")

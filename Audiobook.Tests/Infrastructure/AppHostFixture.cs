@@ -107,6 +107,16 @@ public sealed class AppHostFixture : IAsyncLifetime
 
     public IAmazonDynamoDB CreateDynamoClient() => AwsClients.DynamoDb(Setting("AWS_ENDPOINT_URL"));
 
+    /// <summary>The environment under which the scripts in aws/ talk to this AppHost's emulator.</summary>
+    public Dictionary<string, string> AwsCliEnvironment() => new()
+    {
+        ["AWS_ENDPOINT_URL"] = Setting("AWS_ENDPOINT_URL"),
+        ["AWS_REGION"] = "us-east-1",
+        ["AWS_DEFAULT_REGION"] = "us-east-1",
+        ["AWS_ACCESS_KEY_ID"] = "test",
+        ["AWS_SECRET_ACCESS_KEY"] = "test",
+    };
+
     public async ValueTask DisposeAsync()
     {
         await stopWatching.CancelAsync();

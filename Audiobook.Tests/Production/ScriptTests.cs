@@ -32,14 +32,7 @@ public sealed class ScriptTests(AppHostFixture apphost)
     public async Task Rotate_keys_alternates_cloudfront_key_slots_and_retires_the_idle_one()
     {
         var environment = $"rot{Guid.NewGuid():N}"[..12];
-        var aws = new Dictionary<string, string>
-        {
-            ["AWS_ENDPOINT_URL"] = apphost.Setting("AWS_ENDPOINT_URL"),
-            ["AWS_REGION"] = "us-east-1",
-            ["AWS_DEFAULT_REGION"] = "us-east-1",
-            ["AWS_ACCESS_KEY_ID"] = "test",
-            ["AWS_SECRET_ACCESS_KEY"] = "test",
-        };
+        var aws = apphost.AwsCliEnvironment();
         async Task Rotate(string action)
         {
             var run = await ProcessRunner.RunAsync("bash", ["aws/rotate-keys.sh", "--environment", environment, action], aws, cancellationToken: Token);

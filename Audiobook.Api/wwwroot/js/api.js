@@ -1,5 +1,7 @@
-// The Audiobook API, from the browser: same origin, bearer token kept for the session only.
+// The Audiobook API, from the browser: same origin, tokens kept for the browser session only.
+// The access token lives 15 minutes; on a 401 the refresh token (usable once) buys a new pair.
 const TOKEN_KEY = 'audiobook.token';
+const REFRESH_KEY = 'audiobook.refresh';
 
 export class ApiError extends Error {
   constructor(status, problem) {
@@ -16,26 +18,83 @@ function describe(status, problem) {
   return [problem.detail ?? problem.title, ...fields].filter(Boolean).join(' ');
 }
 
+function stored(key) {
+  return {
+    get: () => sessionStorage.getItem(key),
+    set: value => value ? sessionStorage.setItem(key, value) : sessionStorage.removeItem(key),
+  };
+}
+const accessToken = stored(TOKEN_KEY);
+const refreshToken = stored(REFRESH_KEY);
+
 export const session = {
-  get token() { return sessionStorage.getItem(TOKEN_KEY); },
-  set token(value) { value ? sessionStorage.setItem(TOKEN_KEY, value) : sessionStorage.removeItem(TOKEN_KEY); },
+  get token() { return accessToken.get(); },
+  /** Keeps the answer of sign-in or refresh: `{accessToken, refreshToken}`. */
+  start(tokens) {
+    accessToken.set(tokens.accessToken);
+    refreshToken.set(tokens.refreshToken);
+  },
+  clear() {
+    accessToken.set(null);
+    refreshToken.set(null);
+  },
 };
 
-export async function api(method, path, body, { keepalive = false } = {}) {
+// One refresh at a time: parallel 401s share it (a refresh token works only once).
+let refreshing = null;
+function refresh() {
+  refreshing ??= (async () => {
+    try {
+      const response = await fetch('/api/v1/auth/refresh', {
+        method: 'POST',
+        headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+        body: JSON.stringify({ refreshToken: refreshToken.get() }),
+      });
+      if (!response.ok) return false;
+      session.start(await response.json());
+      return true;
+    } catch {
+      return false;
+    } finally {
+      refreshing = null;
+    }
+  })();
+  return refreshing;
+}
+
+/** Signs out on the server (ends the session everywhere its tokens went), then forgets the tokens. */
+export async function signOutSession() {
+  if (session.token) {
+    await api('POST', '/api/v1/auth/logout').catch(() => {});
+  }
+  session.clear();
+}
+
+export async function api(method, path, body, options = {}) {
+  const response = await send(method, path, body, options);
+  if (response.status === 401 && session.token && !path.startsWith('/api/v1/auth/') && await refresh()) {
+    return read(await send(method, path, body, options), path);
+  }
+  return read(response, path);
+}
+
+async function send(method, path, body, { keepalive = false }) {
   const headers = { Accept: 'application/json' };
   if (session.token) headers.Authorization = `Bearer ${session.token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  let response;
   try {
-    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), keepalive });
+    return await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), keepalive });
   } catch {
     throw new ApiError(0, { detail: 'The server cannot be reached. Check your connection and try again.' });
   }
+}
+
+async function read(response, path) {
   if (response.status === 204) return null;
   const json = await response.json().catch(() => null);
   if (!response.ok) {
     if (response.status === 401 && session.token && !path.startsWith('/api/v1/auth/')) {
-      session.token = null;
+      session.clear();
       window.dispatchEvent(new Event('signed-out'));
     }
     throw new ApiError(response.status, json);

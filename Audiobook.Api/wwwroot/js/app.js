@@ -1,6 +1,6 @@
 // Screens of the web player: sign in / register, the library, a book (chapters, upload), with the
 // player always at the bottom. Hash routes: #/login, #/library, #/books/{id}.
-import { api, session, putToStorage, formatTime } from './api.js';
+import { api, session, signOutSession, putToStorage, formatTime } from './api.js';
 import { h, alertBox, field } from './dom.js';
 import { player } from './player.js';
 
@@ -30,7 +30,7 @@ async function showAccount() {
 
 function signOut() {
   player.stop();
-  session.token = null;
+  session.clear();
   document.getElementById('account').hidden = true;
   navigate('#/login');
 }
@@ -70,7 +70,7 @@ function signInScreen() {
         await api('POST', '/api/v1/auth/register', { email: email.value, password: password.value, displayName: displayName.value });
       }
       const token = await api('POST', '/api/v1/auth/login', { email: email.value, password: password.value });
-      session.token = token.accessToken;
+      session.start(token);
       await navigate('#/library');
     } catch (failure) {
       error.textContent = failure.message;
@@ -260,5 +260,5 @@ async function bookScreen(bookId) {
 
 window.addEventListener('hashchange', route);
 window.addEventListener('signed-out', signOut);
-document.getElementById('sign-out').addEventListener('click', signOut);
+document.getElementById('sign-out').addEventListener('click', () => signOutSession().finally(signOut));
 route().catch(failure => show(h('p', { class: 'error', role: 'alert' }, failure.message)));

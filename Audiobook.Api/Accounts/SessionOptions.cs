@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Audiobook.Api.Accounts;
+
+/// <summary>Sign-in sessions: refresh tokens and how quickly a revocation reaches every instance.</summary>
+public sealed class SessionOptions
+{
+    public const string Section = "Accounts:Sessions";
+
+    /// <summary>A session unused for this long ends; every refresh extends it.</summary>
+    [Range(typeof(TimeSpan), "00:05:00", "365.00:00:00")]
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// A refresh token just replaced is still honoured this long, so a client whose refresh answer was
+    /// lost can retry. Any older token presented again revokes the whole session (reuse detection).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan ReuseGrace { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long an instance trusts that a session is still open before asking the store again.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan RevocationCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,49 @@
+using System.Net;
+using System.Net.Http.Json;
+using Audiobook.Tests.Infrastructure;
+using static Audiobook.Tests.Infrastructure.ApiUser;
+
+namespace Audiobook.Tests.Accounts;
+
+/// <summary>Password guessing against one account slows down; the owner gets back in after the wait.</summary>
+public sealed class SignInThrottleTests(AppHostFixture apphost)
+{
+    [Fact]
+    public async Task After_five_wrong_passwords_even_the_right_one_waits_then_works_and_the_count_starts_again()
+    {
+        using var user = await CreateAsync(apphost);
+        using var attacker = Anonymous(apphost);
+        for (var i = 0; i < 5; i++)
+        {
+            await ExpectProblem(await LoginAsync(attacker, user.Email, "wrong guess number " + i), HttpStatusCode.Unauthorized);
+        }
+
+        using var owner = Anonymous(apphost); // another address: the per-address limit is not what stops it
+        var slowed = await LoginAsync(owner, user.Email, user.Password);
+
+        var problem = await ExpectProblem(slowed, HttpStatusCode.TooManyRequests);
+        Assert.Contains("this account", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        var wait = int.Parse(slowed.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(wait, 1, 2);
+
+        await Task.Delay(TimeSpan.FromSeconds(wait + 0.2), Token);
+        await ReadAsync(await LoginAsync(owner, user.Email, user.Password), HttpStatusCode.OK);
+        await ExpectProblem(await LoginAsync(attacker, user.Email, "one more wrong guess"), HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task An_unknown_address_is_slowed_down_the_same_way_so_the_answer_reveals_nothing()
+    {
+        using var attacker = Anonymous(apphost);
+        var email = $"nobody-{Guid.NewGuid():N}@example.com";
+        for (var i = 0; i < 5; i++)
+        {
+            await ExpectProblem(await LoginAsync(attacker, email, "wrong guess number " + i), HttpStatusCode.Unauthorized);
+        }
+
+        await ExpectProblem(await LoginAsync(attacker, email, "wrong guess number 6"), HttpStatusCode.TooManyRequests);
+    }
+
+    private static Task<HttpResponseMessage> LoginAsync(HttpClient http, string email, string password) =>
+        http.PostAsJsonAsync("/api/v1/auth/login", new { email, password }, Token);
+}
