@@ -21,6 +21,9 @@ if (ProductionLikeRun.IsOn(builder.Configuration))
     api.WithProductionSettings(builder.Configuration);
 }
 
+// What AWS does on its own (lifecycle rules, TTL), done for the emulator.
+builder.AddLifecycleSweep("lifecycle", aws, provisioning);
+
 // Emulator data lives in memory: a dashboard command drops and re-provisions it.
 aws.Emulator?.WithResetDataCommand(provisioning.Resource, api);
 

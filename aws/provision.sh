@@ -12,8 +12,8 @@ Usage: aws/provision.sh [options]
   --web-origin ORIGIN   browser origin allowed to upload/play from the bucket; repeatable
                         (default: http://localhost:5080)
   --outputs-file PATH   write the data stack's outputs there as JSON [{OutputKey, OutputValue}]
-  --apply-cors          also apply the bucket's CORS rules through the S3 API
-                        (for emulators that ignore the template's CorsConfiguration)
+  --emulator            also apply through the S3 and DynamoDB APIs what an emulator's
+                        CloudFormation ignores: the bucket's CORS and lifecycle rules, TTL
   --distribution-arn A  the edge stack's CloudFront distribution, granted read access to the bucket
                         (default: keep the value the stack has)
   --cloudfront-key      also make sure a CloudFront signing key exists in SSM, in key slot A
@@ -27,7 +27,7 @@ USAGE
 environment=local
 origins=()
 outputs_file=""
-apply_cors=false
+emulator=false
 cloudfront_key=false
 distribution_arn=""
 
@@ -36,7 +36,7 @@ while [[ $# -gt 0 ]]; do
     --environment) environment="$2"; shift 2 ;;
     --web-origin) origins+=("$2"); shift 2 ;;
     --outputs-file) outputs_file="$2"; shift 2 ;;
-    --apply-cors) apply_cors=true; shift ;;
+    --emulator) emulator=true; shift ;;
     --cloudfront-key) cloudfront_key=true; shift ;;
     --distribution-arn) distribution_arn="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
@@ -103,6 +103,24 @@ JSON
   aws s3api put-bucket-cors --bucket "$bucket" --cors-configuration "file://${cors_file}"
   rm -f "$cors_file"
   log "CORS applied to ${bucket} for ${origins_csv}"
+
+}
+
+# Emulators (moto) also ignore a bucket's LifecycleConfiguration and a table's TimeToLiveSpecification:
+# the template's own settings, read by emulator_rules.py, go through the S3 and DynamoDB APIs.
+apply_emulator_rules() {
+  local bucket rules_file table attribute
+  bucket="$(output_value AudioBucketName)"
+  rules_file="$(mktemp)"
+  python3 "${here}/emulator_rules.py" lifecycle "${here}/data.yaml" >"$rules_file"
+  aws s3api put-bucket-lifecycle-configuration --bucket "$bucket" --lifecycle-configuration "file://${rules_file}"
+  rm -f "$rules_file"
+  log "lifecycle rules of data.yaml applied to ${bucket}"
+  while read -r table attribute; do
+    aws dynamodb update-time-to-live --table-name "$table" \
+      --time-to-live-specification "Enabled=true,AttributeName=${attribute}" >/dev/null 2>&1 || true
+    log "TTL on ${table}.${attribute}"
+  done < <(python3 "${here}/emulator_rules.py" ttl "${here}/data.yaml" "$environment")
 }
 
 # Creates a random SecureString parameter unless it already exists.
@@ -137,8 +155,9 @@ put_secret() {
 }
 
 deploy_data_stack
-if [[ "$apply_cors" == true ]]; then
+if [[ "$emulator" == true ]]; then
   apply_bucket_cors
+  apply_emulator_rules
 fi
 ensure_secret Jwt/SigningKey 64
 if [[ "$cloudfront_key" == true ]]; then

@@ -72,8 +72,12 @@ size="$(wc -c <"$audio" | tr -d ' ')"
 call POST "/api/v1/books/${book}/uploads" 201 "$(jq -nc --argjson s "$size" '{fileName:"smoke.m4a",contentType:"audio/mp4",sizeBytes:$s}')"
 upload="$(jq -r .uploadId "$work/body")"
 url="$(jq -r .url "$work/body")"
-put_status="$(curl -sS -o /dev/null -w '%{http_code}' -X PUT "$url" -H 'Content-Type: audio/mp4' --data-binary @"$audio")"
+mapfile -t put_headers < <(jq -r '.headers | to_entries[] | "-H", "\(.key): \(.value)"' "$work/body")
+put_status="$(curl -sS -o /dev/null -w '%{http_code}' -X PUT "$url" "${put_headers[@]}" --data-binary @"$audio")"
 [[ "$put_status" == 200 ]] || fail "PUT to the presigned URL answered $put_status"
+
+again="$(curl -sS -o /dev/null -w '%{http_code}' -X PUT "$url" "${put_headers[@]}" --data-binary @"$audio")"
+[[ "$again" == 412 ]] || fail "a second PUT to the same upload URL answered $again, not 412 (the object must be written once)"
 
 step "complete the upload"
 call POST "/api/v1/books/${book}/uploads/${upload}/complete" 201

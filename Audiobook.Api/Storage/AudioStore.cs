@@ -14,9 +14,18 @@ public sealed class AudioStore(IAmazonS3 s3, IOptions<StorageOptions> options, I
     public static string ChapterKey(string bookId, string chapterId, string extension) =>
         $"books/{bookId}/chapters/{chapterId}{extension}";
 
-    /// <summary>A URL the client PUTs the bytes to, with exactly this Content-Type.</summary>
-    public string PresignUpload(string key, string contentType, DateTimeOffset expiresAt) =>
-        s3.GetPreSignedURL(new GetPreSignedUrlRequest
+    /// <summary>The tag an uploaded object carries until its upload is completed; the bucket's
+    /// lifecycle rule "abandoned-uploads" (aws/data.yaml) expires objects that still carry it.</summary>
+    public const string PendingTag = "audiobook-upload=pending";
+
+    /// <summary>
+    /// A URL the client PUTs the bytes to, and the headers it must send (all signed): the Content-Type,
+    /// the pending tag, and <c>If-None-Match: *</c>, so the object can be written once only — a
+    /// completed chapter can never be overwritten with bytes nobody inspected.
+    /// </summary>
+    public (string Url, Dictionary<string, string> Headers) PresignUpload(string key, string contentType, DateTimeOffset expiresAt)
+    {
+        var request = new GetPreSignedUrlRequest
         {
             BucketName = Bucket,
             Key = key,
@@ -24,7 +33,23 @@ public sealed class AudioStore(IAmazonS3 s3, IOptions<StorageOptions> options, I
             ContentType = contentType,
             Expires = expiresAt.UtcDateTime,
             Protocol = Protocol,
-        });
+        };
+        var headers = new Dictionary<string, string>
+        {
+            ["Content-Type"] = contentType,
+            ["x-amz-tagging"] = PendingTag,
+            ["If-None-Match"] = "*",
+        };
+        foreach (var (name, value) in headers.Where(h => h.Key != "Content-Type"))
+        {
+            request.Headers[name] = value;
+        }
+        return (s3.GetPreSignedURL(request), headers);
+    }
+
+    /// <summary>Removes the pending tag: the object is a chapter's now and the lifecycle rule leaves it alone.</summary>
+    public Task KeepAsync(string key, CancellationToken ct) =>
+        s3.DeleteObjectTaggingAsync(new DeleteObjectTaggingRequest { BucketName = Bucket, Key = key }, ct);
 
     public string PresignDownload(string key, DateTimeOffset expiresAt, ResponseHeaderOverrides overrides) =>
         s3.GetPreSignedURL(new GetPreSignedUrlRequest

@@ -65,6 +65,9 @@ public sealed class UploadCompletion(
                 inspection.Reason, inspection.Verdict.ToString(), ct);
         }
 
+        // Untag before the record is written: a crash in between leaves a pending record the client can
+        // complete again, never a chapter whose audio the lifecycle rule would later expire.
+        await audio.KeepAsync(upload.ObjectKey, ct);
         var outcome = await AddChapterAsync(book, upload, inspection.DurationSeconds, ct);
         if (outcome is CompletionOutcome.Completed)
         {

@@ -10,7 +10,8 @@ public sealed class UploadOptions
     [Range(1, 5L * 1024 * 1024 * 1024)]
     public long MaxSizeBytes { get; set; } = 2L * 1024 * 1024 * 1024;
 
-    /// <summary>How long a presigned upload URL stays valid.</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
+    /// <summary>How long a presigned upload URL stays valid. At most a day: the bucket expires
+    /// objects still tagged pending after 3 days, well after their upload record is gone.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan UrlLifetime { get; set; } = TimeSpan.FromHours(2);
 }

@@ -68,8 +68,8 @@ public static class UploadsApi
             AudioStore.ChapterKey(book.Id, id, fileName.Extension), now, now + options.Value.UrlLifetime);
         await chapters.PutUploadAsync(upload, ct);
 
-        var url = audio.PresignUpload(upload.ObjectKey, contentType, upload.ExpiresAt);
-        var ticket = new UploadTicket(id, url, "PUT", new Dictionary<string, string> { ["Content-Type"] = contentType }, upload.ExpiresAt);
+        var (url, headers) = audio.PresignUpload(upload.ObjectKey, contentType, upload.ExpiresAt);
+        var ticket = new UploadTicket(id, url, "PUT", headers, upload.ExpiresAt);
         return TypedResults.Created($"/api/v1/books/{book.Id}/uploads/{id}", ticket);
     }
 

@@ -70,7 +70,13 @@ public static class DemoSeedCommand
                 new { fileName = Path.GetFileName(file), contentType = "audio/mp4", sizeBytes = bytes.Length }, ct), ct);
             using var storage = new HttpClient();
             using var put = new HttpRequestMessage(HttpMethod.Put, ticket["url"]!.GetValue<string>()) { Content = new ByteArrayContent(bytes) };
-            put.Content.Headers.ContentType = new MediaTypeHeaderValue("audio/mp4");
+            foreach (var (name, value) in ticket["headers"]!.AsObject())
+            {
+                if (!put.Content.Headers.TryAddWithoutValidation(name, value!.GetValue<string>()))
+                {
+                    put.Headers.TryAddWithoutValidation(name, value.GetValue<string>());
+                }
+            }
             (await storage.SendAsync(put, ct)).EnsureSuccessStatusCode();
             await ReadAsync(await http.PostAsync($"/api/v1/books/{bookId}/uploads/{ticket["uploadId"]!.GetValue<string>()}/complete", null, ct), ct);
         }

@@ -48,8 +48,8 @@ public static class DataProvisioning
                 context.Args.Add(outputsFile);
                 if (target.IsEmulator)
                 {
-                    // The emulator ignores the template's CORS property; locally the CloudFront key is generated too.
-                    context.Args.Add("--apply-cors");
+                    // The emulator ignores the template's CORS, lifecycle and TTL settings; locally the CloudFront key is generated too.
+                    context.Args.Add("--emulator");
                     context.Args.Add("--cloudfront-key");
                 }
             });

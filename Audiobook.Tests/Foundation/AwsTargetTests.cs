@@ -22,7 +22,7 @@ public sealed class AwsTargetTests
         }
         var text = args.OfType<string>().ToList();
         Assert.Equal("staging", text[text.IndexOf("--environment") + 1]);
-        Assert.DoesNotContain("--apply-cors", text);
+        Assert.DoesNotContain("--emulator", text);
         Assert.DoesNotContain("--cloudfront-key", text);
     }
 
@@ -45,7 +45,7 @@ public sealed class AwsTargetTests
         {
             await callback.Callback(new CommandLineArgsCallbackContext(args, provision));
         }
-        Assert.Contains("--apply-cors", args);
+        Assert.Contains("--emulator", args);
         Assert.Contains("local", args);
     }
 }

@@ -48,7 +48,7 @@ public sealed class LocalStackStorageRoundTripTests(LocalStackStorageRoundTripTe
             var outputsFile = Path.Combine(Path.GetTempPath(), $"audiobook-localstack-{Guid.NewGuid():N}.json");
             var provision = await ProcessRunner.RunAsync(
                 "bash",
-                ["aws/provision.sh", "--environment", "local", "--apply-cors", "--outputs-file", outputsFile],
+                ["aws/provision.sh", "--environment", "local", "--emulator", "--outputs-file", outputsFile],
                 new Dictionary<string, string>
                 {
                     ["AWS_ENDPOINT_URL"] = endpoint,

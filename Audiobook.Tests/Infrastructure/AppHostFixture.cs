@@ -45,7 +45,7 @@ public sealed class AppHostFixture : IAsyncLifetime
 
         app = await builder.BuildAsync(timeout.Token);
         await app.StartAsync(timeout.Token);
-        WatchLogs("api", "provision");
+        WatchLogs("api", "provision", "lifecycle");
         await app.ResourceNotifications.WaitForResourceHealthyAsync("api", timeout.Token);
 
         var api = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "api");
@@ -55,7 +55,7 @@ public sealed class AppHostFixture : IAsyncLifetime
         apiEnvironment = configuration.EnvironmentVariables.ToDictionary(kv => kv.Key, kv => kv.Value);
     }
 
-    /// <summary>Every console line the API and the provisioning step have written so far.</summary>
+    /// <summary>Every console line the API, the provisioning step and the lifecycle sweep have written so far.</summary>
     public IReadOnlyCollection<string> Logs => [.. logs];
 
     private void WatchLogs(params string[] resources)
