@@ -103,6 +103,40 @@ public sealed class AppHostFixture : IAsyncLifetime
         return [.. (listed.S3Objects ?? []).Select(o => o.Key)];
     }
 
+    /// <summary>
+    /// One run of the AppHost's lifecycle sweep (LocalAws/lifecycle_sweep.py) as if it were
+    /// <paramref name="now"/>, limited to keys containing <paramref name="only"/> so other tests' data is left alone.
+    /// </summary>
+    public async Task SweepLifecycleAsync(DateTimeOffset now, string only)
+    {
+        var run = await ProcessRunner.RunAsync("python3",
+            ["Audiobook.AppHost/LocalAws/lifecycle_sweep.py", "--now", now.ToString("O"), "--only", only], AwsCliEnvironment(),
+            cancellationToken: TestContext.Current.CancellationToken);
+        Assert.True(run.ExitCode == 0, run.Output);
+    }
+
+    /// <summary>The tags of one audio object.</summary>
+    public async Task<Dictionary<string, string>> ObjectTagsAsync(string key)
+    {
+        using var s3 = CreateS3Client();
+        var tags = await s3.GetObjectTaggingAsync(new() { BucketName = Setting("Storage__BucketName"), Key = key }, TestContext.Current.CancellationToken);
+        return (tags.Tagging ?? []).ToDictionary(t => t.Key, t => t.Value);
+    }
+
+    /// <summary>The sort keys of one book's pending upload records (UPLOAD#…).</summary>
+    public async Task<List<string>> UploadRecordsAsync(string bookId)
+    {
+        using var db = CreateDynamoClient();
+        var items = await db.QueryAsync(new Amazon.DynamoDBv2.Model.QueryRequest
+        {
+            TableName = Setting("Tables__AudioChapters"),
+            KeyConditionExpression = "bookId = :book AND begins_with(sk, :upload)",
+            ExpressionAttributeValues = new() { [":book"] = new(bookId), [":upload"] = new("UPLOAD#") },
+            ConsistentRead = true,
+        }, TestContext.Current.CancellationToken);
+        return [.. (items.Items ?? []).Select(i => i["sk"].S)];
+    }
+
     public Amazon.SimpleSystemsManagement.IAmazonSimpleSystemsManagement CreateSsmClient() => AwsClients.Ssm(Setting("AWS_ENDPOINT_URL"));
 
     public IAmazonDynamoDB CreateDynamoClient() => AwsClients.DynamoDb(Setting("AWS_ENDPOINT_URL"));

@@ -28,13 +28,13 @@ public sealed class AbandonedUploadTests(AppHostFixture apphost)
         Assert.Equal("*", headers["If-None-Match"]!.GetValue<string>());
         var signed = System.Web.HttpUtility.ParseQueryString(new Uri(ticket["url"]!.GetValue<string>()).Query)["X-Amz-SignedHeaders"]!.Split(';');
         Assert.Superset(new HashSet<string> { "content-type", "if-none-match", "x-amz-tagging" }, signed.ToHashSet());
-        Assert.Equal("pending", (await TagsAsync(ObjectKey(bookId, ticket)))["audiobook-upload"]);
+        Assert.Equal("pending", (await apphost.ObjectTagsAsync(ObjectKey(bookId, ticket)))["audiobook-upload"]);
 
         // Written once: nobody can swap in other bytes later, before or after completion.
         Assert.Equal(HttpStatusCode.PreconditionFailed, await SendPutAsync(ticket, Mp4Samples.Read("moov-at-end.m4a")));
         await ReadAsync(await user.CompleteAsync(bookId, ticket["uploadId"]!.GetValue<string>()), HttpStatusCode.Created);
         Assert.Equal(HttpStatusCode.PreconditionFailed, await SendPutAsync(ticket, bytes));
-        Assert.Empty(await TagsAsync(ObjectKey(bookId, ticket)));
+        Assert.Empty(await apphost.ObjectTagsAsync(ObjectKey(bookId, ticket)));
     }
 
     [Fact]
@@ -49,16 +49,16 @@ public sealed class AbandonedUploadTests(AppHostFixture apphost)
         var abandonedBeforePut = await ReadAsync(await user.Http.PostAsync($"/api/v1/books/{bookId}/uploads",
             System.Net.Http.Json.JsonContent.Create(new { fileName = "never.m4a", contentType = "audio/mp4", sizeBytes = 1000 }), Token), HttpStatusCode.Created);
         Assert.Equal(2, (await apphost.AudioKeysAsync(bookId)).Count);
-        Assert.Equal(2, (await UploadRecordsAsync(bookId)).Count);
+        Assert.Equal(2, (await apphost.UploadRecordsAsync(bookId)).Count);
 
-        await SweepAsync(DateTimeOffset.UtcNow.AddHours(1), bookId); // too early: nothing goes
+        await apphost.SweepLifecycleAsync(DateTimeOffset.UtcNow.AddHours(1), bookId); // too early: nothing goes
         Assert.Equal(2, (await apphost.AudioKeysAsync(bookId)).Count);
-        Assert.Equal(2, (await UploadRecordsAsync(bookId)).Count);
+        Assert.Equal(2, (await apphost.UploadRecordsAsync(bookId)).Count);
 
-        await SweepAsync(DateTimeOffset.UtcNow.AddDays(4), bookId);
+        await apphost.SweepLifecycleAsync(DateTimeOffset.UtcNow.AddDays(4), bookId);
 
         Assert.Equal([ObjectKey(bookId, completed)], await apphost.AudioKeysAsync(bookId));
-        Assert.Empty(await UploadRecordsAsync(bookId));
+        Assert.Empty(await apphost.UploadRecordsAsync(bookId));
         await ExpectProblem(await user.CompleteAsync(bookId, abandonedAfterPut["uploadId"]!.GetValue<string>()), HttpStatusCode.NotFound);
         await ExpectProblem(await user.CompleteAsync(bookId, abandonedBeforePut["uploadId"]!.GetValue<string>()), HttpStatusCode.NotFound);
         var stream = await ReadAsync(await user.Http.GetAsync($"/api/v1/books/{bookId}/chapters/{IdOf(chapter)}/stream", Token), HttpStatusCode.OK);
@@ -88,31 +88,4 @@ public sealed class AbandonedUploadTests(AppHostFixture apphost)
 
     private static string ObjectKey(string bookId, JsonObject ticket) =>
         $"books/{bookId}/chapters/{ticket["uploadId"]!.GetValue<string>()}.m4a";
-
-    private async Task<Dictionary<string, string>> TagsAsync(string key)
-    {
-        using var s3 = apphost.CreateS3Client();
-        var tags = await s3.GetObjectTaggingAsync(new() { BucketName = apphost.Setting("Storage__BucketName"), Key = key }, Token);
-        return (tags.Tagging ?? []).ToDictionary(t => t.Key, t => t.Value);
-    }
-
-    private async Task<List<string>> UploadRecordsAsync(string bookId)
-    {
-        using var db = apphost.CreateDynamoClient();
-        var items = await db.QueryAsync(new QueryRequest
-        {
-            TableName = apphost.Setting("Tables__AudioChapters"),
-            KeyConditionExpression = "bookId = :book AND begins_with(sk, :upload)",
-            ExpressionAttributeValues = new() { [":book"] = new(bookId), [":upload"] = new("UPLOAD#") },
-            ConsistentRead = true,
-        }, Token);
-        return [.. (items.Items ?? []).Select(i => i["sk"].S)];
-    }
-
-    private async Task SweepAsync(DateTimeOffset now, string bookId)
-    {
-        var run = await ProcessRunner.RunAsync("python3",
-            ["Audiobook.AppHost/LocalAws/lifecycle_sweep.py", "--now", now.ToString("O"), "--only", bookId], apphost.AwsCliEnvironment(), cancellationToken: Token);
-        Assert.True(run.ExitCode == 0, run.Output);
-    }
 }
