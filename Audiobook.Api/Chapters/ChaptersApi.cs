@@ -89,8 +89,9 @@ public static class ChaptersApi
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> Delete(
-        string bookId, string chapterId, HttpContext context, BookStore books, ChapterStore chapters, AudioStore audio, TimeProvider time, CancellationToken ct)
+        string bookId, string chapterId, HttpContext context, BookStore books, ChapterStore chapters, AudioStore audio, StreamLookups lookups, TimeProvider time, CancellationToken ct)
     {
+        lookups.Forget(bookId, chapterId);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var (book, chapter, problem) = await FindAsync(bookId, chapterId, context, books, chapters, ct);
@@ -107,24 +108,31 @@ public static class ChaptersApi
         throw new TimeoutException($"Could not delete chapter {chapterId} after {MaxAttempts} attempts.");
     }
 
+    public sealed record Signing(BookStore Books, ChapterStore Chapters, StreamLookups Lookups, IStreamUrlSigner Signer, AudiobookMetrics Metrics);
+
     public static Task<Results<Ok<SignedUrl>, ProblemHttpResult>> Stream(
-        string bookId, string chapterId, HttpContext context, BookStore books, ChapterStore chapters, IStreamUrlSigner signer, AudiobookMetrics metrics, CancellationToken ct) =>
-        SignAsync(bookId, chapterId, download: false, context, books, chapters, signer, metrics, ct);
+        string bookId, string chapterId, HttpContext context, [AsParameters] Signing signing, CancellationToken ct) =>
+        SignAsync(bookId, chapterId, download: false, context, signing, ct);
 
     public static Task<Results<Ok<SignedUrl>, ProblemHttpResult>> Download(
-        string bookId, string chapterId, HttpContext context, BookStore books, ChapterStore chapters, IStreamUrlSigner signer, AudiobookMetrics metrics, CancellationToken ct) =>
-        SignAsync(bookId, chapterId, download: true, context, books, chapters, signer, metrics, ct);
+        string bookId, string chapterId, HttpContext context, [AsParameters] Signing signing, CancellationToken ct) =>
+        SignAsync(bookId, chapterId, download: true, context, signing, ct);
 
     private static async Task<Results<Ok<SignedUrl>, ProblemHttpResult>> SignAsync(
-        string bookId, string chapterId, bool download, HttpContext context, BookStore books, ChapterStore chapters,
-        IStreamUrlSigner signer, AudiobookMetrics metrics, CancellationToken ct)
+        string bookId, string chapterId, bool download, HttpContext context, Signing signing, CancellationToken ct)
     {
-        var (_, chapter, problem) = await FindAsync(bookId, chapterId, context, books, chapters, ct);
-        if (problem is not null)
+        ProblemHttpResult? problem = null;
+        var chapter = await signing.Lookups.FindAsync(context.User.UserId(), bookId, chapterId, async () =>
         {
-            return problem;
+            (_, var found, problem) = await FindAsync(bookId, chapterId, context, signing.Books, signing.Chapters, ct);
+            return found;
+        });
+        if (chapter is null)
+        {
+            return problem ?? Problems.ChapterNotFound();
         }
-        var url = signer.Sign(new StreamTarget(chapter!.ObjectKey, chapter.ContentType, download ? chapter.FileName : null));
+        var (signer, metrics) = (signing.Signer, signing.Metrics);
+        var url = signer.Sign(new StreamTarget(chapter.ObjectKey, chapter.ContentType, download ? chapter.FileName : null));
         metrics.StreamUrlIssued(download ? "download" : "stream", signer.Name);
         context.Response.Headers.CacheControl = "private, no-store";
         return TypedResults.Ok(url);

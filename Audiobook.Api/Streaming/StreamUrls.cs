@@ -26,4 +26,8 @@ public sealed class StreamingOptions
     /// <summary>How long a stream or download URL stays valid.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
     public TimeSpan UrlLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long an instance remembers which object a user's chapter plays (see <see cref="StreamLookups"/>).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan LookupCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -10,6 +10,8 @@ public static class StreamingRegistration
     {
         var services = builder.Services;
         services.AddOptions<StreamingOptions>().BindConfiguration(StreamingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddMemoryCache();
+        services.AddSingleton<StreamLookups>();
         if (CloudFrontOptions.IsConfigured(builder.Configuration))
         {
             services.AddOptions<CloudFrontOptions>().BindConfiguration(CloudFrontOptions.Section).ValidateDataAnnotations()

@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Audiobook.Bench;
+
+/// <summary>
+/// An API started as a process of its own (as Lambda starts it: a fresh `dotnet` process), timed
+/// from launch to its first healthy /health answer, with its resident memory readable from /proc.
+/// </summary>
+public sealed class ApiProcess : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly ConcurrentQueue<string> output = new();
+
+    private ApiProcess(Process process, Uri address)
+    {
+        this.process = process;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    /// <summary>From process launch to the first 200 from /health.</summary>
+    public TimeSpan Startup { get; private set; }
+
+    public IReadOnlyCollection<string> Output => [.. output];
+
+    /// <summary>Resident set size now, in MB (VmRSS).</summary>
+    public double RssMegabytes => ReadStatus("VmRSS:");
+
+    public static async Task<ApiProcess> StartAsync(string dll, IReadOnlyDictionary<string, string> environment, CancellationToken ct)
+    {
+        var port = FreePort();
+        var address = new Uri($"http://127.0.0.1:{port}");
+        var start = new ProcessStartInfo("dotnet", [dll])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+        start.Environment["ASPNETCORE_URLS"] = address.ToString();
+        start.Environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = "";
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var clock = Stopwatch.StartNew();
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start " + dll);
+        var api = new ApiProcess(process, address);
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) api.output.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) api.output.Enqueue(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"{Path.GetFileName(dll)} exited ({process.ExitCode}):\n" + string.Join('\n', api.output.TakeLast(30)));
+            }
+            try
+            {
+                using var health = await http.GetAsync(new Uri(address, "/health"), ct);
+                if (health.StatusCode == HttpStatusCode.OK)
+                {
+                    break;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            await Task.Delay(5, ct);
+            if (clock.Elapsed > TimeSpan.FromMinutes(1))
+            {
+                throw new TimeoutException($"{Path.GetFileName(dll)} was not healthy within a minute:\n" + string.Join('\n', api.output.TakeLast(30)));
+            }
+        }
+        api.Startup = clock.Elapsed;
+        return api;
+    }
+
+    private double ReadStatus(string field)
+    {
+        foreach (var line in File.ReadLines($"/proc/{process.Id}/status"))
+        {
+            if (line.StartsWith(field, StringComparison.Ordinal))
+            {
+                return double.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024;
+            }
+        }
+        return double.NaN;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+        process.Dispose();
+    }
+}

@@ -1,0 +1,60 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace Audiobook.Bench;
+
+/// <summary>A signed-in account on an API process, for setting up what a benchmark measures.</summary>
+public sealed class ApiUserSession(HttpClient http)
+{
+    public HttpClient Http { get; } = http;
+
+    public static async Task<ApiUserSession> CreateAsync(Uri api, CancellationToken ct)
+    {
+        var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromMinutes(2) };
+        http.DefaultRequestHeaders.Add("X-Forwarded-For", $"192.0.2.{Random.Shared.Next(1, 250)}");
+        var email = $"bench-{Guid.NewGuid():N}@example.com";
+        const string password = "a long benchmarking passphrase";
+        (await http.PostAsJsonAsync("/api/v1/auth/register", new { email, password, displayName = "Bench" }, ct)).EnsureSuccessStatusCode();
+        var tokens = await Read(await http.PostAsJsonAsync("/api/v1/auth/login", new { email, password }, ct), ct);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens["accessToken"]!.GetValue<string>());
+        return new ApiUserSession(http);
+    }
+
+    public async Task<string> CreateBookAsync(string title, CancellationToken ct) =>
+        (await Read(await Http.PostAsJsonAsync("/api/v1/books", new { title, author = "bench" }, ct), ct))["id"]!.GetValue<string>();
+
+    /// <summary>Uploads a file (streamed from disk) and completes it: the chapter's id.</summary>
+    public async Task<string> AddChapterAsync(string bookId, string path, CancellationToken ct)
+    {
+        var size = new FileInfo(path).Length;
+        var ticket = await Read(await Http.PostAsJsonAsync($"/api/v1/books/{bookId}/uploads",
+            new { fileName = "chapter.m4a", contentType = "audio/mp4", sizeBytes = size }, ct), ct);
+        await using (var file = File.OpenRead(path))
+        {
+            using var storage = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+            using var put = new HttpRequestMessage(HttpMethod.Put, ticket["url"]!.GetValue<string>()) { Content = new StreamContent(file) };
+            foreach (var (name, value) in ticket["headers"]!.AsObject())
+            {
+                if (!put.Content.Headers.TryAddWithoutValidation(name, value!.GetValue<string>()))
+                {
+                    put.Headers.TryAddWithoutValidation(name, value.GetValue<string>());
+                }
+            }
+            put.Content.Headers.ContentLength = size;
+            (await storage.SendAsync(put, ct)).EnsureSuccessStatusCode();
+        }
+        var chapter = await Read(await Http.PostAsync($"/api/v1/books/{bookId}/uploads/{ticket["uploadId"]!.GetValue<string>()}/complete", null, ct), ct);
+        return chapter["id"]!.GetValue<string>();
+    }
+
+    public static async Task<JsonObject> Read(HttpResponseMessage response, CancellationToken ct)
+    {
+        if (!response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.NotModified)
+        {
+            throw new InvalidOperationException($"{response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+        }
+        return (await response.Content.ReadFromJsonAsync<JsonObject>(ct))!;
+    }
+}

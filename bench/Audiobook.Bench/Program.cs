@@ -1,0 +1,80 @@
+// The benchmarks of the "hardening and speed" issue, one command:
+//   dotnet run -c Release --project bench/Audiobook.Bench [-- --listeners 32 --seconds 30]
+//   dotnet run -c Release --project bench/Audiobook.Bench -- micro [BenchmarkDotNet arguments]
+// Prints the table (figure and goal side by side) and writes it to bench/results/latest.md.
+using System.Diagnostics;
+using System.Globalization;
+using Audiobook.Bench;
+using BenchmarkDotNet.Running;
+
+if (args is ["micro", .. var rest])
+{
+    BenchmarkSwitcher.FromAssembly(typeof(Repository).Assembly).Run(rest.Length > 0 ? rest : ["--filter", "*"]);
+    return 0;
+}
+
+var listeners = Option("--listeners", 32);
+var seconds = Option("--seconds", 30);
+using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(30));
+var ct = cancel.Token;
+var report = new Report();
+
+Console.WriteLine("Publishing ReadyToRun builds of the API and the bare API…");
+var r2r = await PublishReadyToRunAsync(ct);
+
+Console.WriteLine("Starting the AppHost (moto, aws/data.yaml)…");
+await using (var apphost = await BenchAppHost.StartAsync(ct))
+{
+    var measure = new Measurements(apphost, report, ct);
+    Console.WriteLine("Measuring…");
+    await measure.StartupAsync("JIT build", Repository.Output("Audiobook.Api"), Repository.Output("Audiobook.BareApi"));
+    if (r2r is { } published)
+    {
+        await measure.StartupAsync("ReadyToRun", published.Api, published.Bare);
+    }
+    var rss = await measure.IssuanceAsync(cloudFront: false);
+    rss = Math.Max(rss, await measure.IssuanceAsync(cloudFront: true));
+    await measure.LibraryAsync();
+    await measure.LargeUploadAsync();
+    rss = Math.Max(rss, await measure.LoadAsync(listeners, TimeSpan.FromSeconds(seconds)));
+    report.Add($"API memory under the {listeners}-client load and 32-client issuance (max RSS)",
+        $"{rss.ToString("0", CultureInfo.InvariantCulture)} MB", "< 150 MB", rss < 150);
+}
+
+var machine = $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, moto";
+var markdown = report.ToMarkdown(machine);
+var results = Repository.File("bench", "results", "latest.md");
+Directory.CreateDirectory(Path.GetDirectoryName(results)!);
+await File.WriteAllTextAsync(results, markdown, ct);
+Console.WriteLine();
+Console.WriteLine(markdown);
+Console.WriteLine($"Written to {results}");
+return 0;
+
+int Option(string name, int fallback)
+{
+    var at = Array.IndexOf(args, name);
+    return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+async Task<(string Api, string Bare)?> PublishReadyToRunAsync(CancellationToken token)
+{
+    var output = Path.Combine(Path.GetTempPath(), "audiobook-bench-r2r");
+    foreach (var (project, name) in new[] { ("Audiobook.Api/Audiobook.Api.csproj", "api"), ("bench/Audiobook.BareApi/Audiobook.BareApi.csproj", "bare") })
+    {
+        var publish = Process.Start(new ProcessStartInfo("dotnet",
+            ["publish", Repository.File(project), "-c", "Release", "-r", "linux-x64", "--self-contained", "false", "-p:PublishReadyToRun=true", "-o", Path.Combine(output, name)])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var log = await publish.StandardOutput.ReadToEndAsync(token) + await publish.StandardError.ReadToEndAsync(token);
+        await publish.WaitForExitAsync(token);
+        if (publish.ExitCode != 0)
+        {
+            report.Note($"ReadyToRun not measured: publishing {project} failed: {log.Split('\n').FirstOrDefault(l => l.Contains("error", StringComparison.OrdinalIgnoreCase))?.Trim()}");
+            return null;
+        }
+    }
+    return (Path.Combine(output, "api", "Audiobook.Api.dll"), Path.Combine(output, "bare", "Audiobook.BareApi.dll"));
+}
