@@ -89,9 +89,13 @@ public static class AccountsApi
         return TypedResults.Ok(services.Tokens.Issue(user, session));
     }
 
-    public static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Refresh(
+    public static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> Refresh(
         RefreshRequest request, [AsParameters] Services services, CancellationToken ct)
     {
+        if (string.IsNullOrEmpty(request.RefreshToken))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["refreshToken"] = ["refreshToken is required."] });
+        }
         if (!RefreshToken.TryParse(request.RefreshToken, out var presented))
         {
             return SessionEnded("This is not a refresh token. Sign in again.");

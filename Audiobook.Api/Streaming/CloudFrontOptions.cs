@@ -30,10 +30,6 @@ public sealed class CloudFrontOptions
 
     public CloudFrontHashAlgorithm HashAlgorithm { get; set; } = CloudFrontHashAlgorithm.Sha1;
 
-    /// <summary>URLs of a chapter stay identical within one bucket of time, so browsers and CloudFront can reuse them.</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
-    public TimeSpan TimeBucket { get; set; } = TimeSpan.FromMinutes(15);
-
     public static bool IsConfigured(IConfiguration configuration) =>
         !string.IsNullOrWhiteSpace(configuration[$"{Section}:{nameof(Domain)}"]);
 

@@ -84,8 +84,17 @@ public sealed class SessionTests(AppHostFixture apphost)
         await RefreshAsync(phone, phoneTokens["refreshToken"]!.GetValue<string>(), HttpStatusCode.OK);
     }
 
+    [Fact]
+    public async Task A_refresh_without_a_token_is_a_400_naming_the_field()
+    {
+        using var http = Anonymous(apphost);
+
+        var problem = await ExpectProblem(await http.PostAsJsonAsync("/api/v1/auth/refresh", new { }, Token), HttpStatusCode.BadRequest);
+
+        Assert.NotNull(problem["errors"]!["refreshToken"]);
+    }
+
     [Theory]
-    [InlineData("")]
     [InlineData("not-a-token")]
     [InlineData("0123456789abcdef0123456789abcdef.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
     [InlineData("0123456789abcdef0123456789abcdef.<script>alert(1)</script>AAAAAAAAAAAAAAAAAAAAAAAA")]

@@ -15,6 +15,7 @@ public sealed class HostileInputTests(AppHostFixture apphost)
     {
         { "POST", "/api/v1/auth/register" },
         { "POST", "/api/v1/auth/login" },
+        { "POST", "/api/v1/auth/refresh" },
         { "POST", "/api/v1/books" },
         { "PATCH", $"/api/v1/books/{Book}" },
         { "POST", $"/api/v1/books/{Book}/uploads" },
@@ -120,6 +121,30 @@ public sealed class HostileInputTests(AppHostFixture apphost)
             System.Net.Http.Json.JsonContent.Create(new { title, author = "\u00C5se" }), Token), HttpStatusCode.Created);
 
         Assert.Equal(title.Normalize(NormalizationForm.FormC), book["title"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Oversized_headers_are_refused_before_any_code_runs_and_the_api_keeps_serving()
+    {
+        using var user = await CreateAsync(apphost);
+
+        using var padded = new HttpRequestMessage(HttpMethod.Get, "/api/v1/books");
+        padded.Headers.TryAddWithoutValidation("X-Padding", new string('p', 64 * 1024));
+        var tooLarge = await user.Http.SendAsync(padded, Token);
+        Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, tooLarge.StatusCode); // Kestrel's own answer: no body, no 500
+
+        using var many = new HttpRequestMessage(HttpMethod.Get, "/api/v1/books");
+        for (var i = 0; i < 200; i++)
+        {
+            many.Headers.TryAddWithoutValidation($"X-Header-{i}", new string('h', 200));
+        }
+        Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, (await user.Http.SendAsync(many, Token)).StatusCode);
+
+        using var forged = new HttpRequestMessage(HttpMethod.Get, "/api/v1/books");
+        forged.Headers.TryAddWithoutValidation("Authorization", "Bearer " + new string('A', 16 * 1024));
+        await ExpectProblem(await Anonymous(apphost).SendAsync(forged, Token), HttpStatusCode.Unauthorized);
+
+        await ReadAsync(await user.Http.GetAsync("/api/v1/books", Token), HttpStatusCode.OK);
     }
 
     [Fact]

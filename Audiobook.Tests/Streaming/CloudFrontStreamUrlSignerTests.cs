@@ -16,8 +16,8 @@ public sealed class CloudFrontStreamUrlSignerTests
     {
         var time = new FakeTimeProvider(Start);
         var signer = new CloudFrontStreamUrlSigner(
-            Options.Create(new CloudFrontOptions { Domain = "media.example.com", KeyPairId = "K2JCJMDEHXQW5F", KeySlot = "B", Keys = { ["B"] = new() { PrivateKey = Pem } }, TimeBucket = TimeSpan.FromMinutes(15) }),
-            Options.Create(new StreamingOptions { UrlLifetime = TimeSpan.FromHours(1) }),
+            Options.Create(new CloudFrontOptions { Domain = "media.example.com", KeyPairId = "K2JCJMDEHXQW5F", KeySlot = "B", Keys = { ["B"] = new() { PrivateKey = Pem } } }),
+            Options.Create(new StreamingOptions { UrlLifetime = TimeSpan.FromHours(1), TimeBucket = TimeSpan.FromMinutes(15) }),
             time);
         return (signer, time);
     }

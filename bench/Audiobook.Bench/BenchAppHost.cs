@@ -25,7 +25,8 @@ public sealed class BenchAppHost : IAsyncDisposable
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Audiobook_AppHost>(
             ["LocalAws:Emulator=moto"], (options, _) => options.DisableDashboard = true, ct);
         // The emulator's request log is not what a benchmark reader wants on the console.
-        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Audiobook.AppHost.Resources", LogLevel.None));
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Audiobook.AppHost.Resources", LogLevel.None)
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
         foreach (var project in builder.Resources.OfType<ProjectResource>())
         {
             builder.CreateResourceBuilder(project).WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", "");

@@ -34,9 +34,10 @@ await using (var apphost = await BenchAppHost.StartAsync(ct))
     }
     var rss = await measure.IssuanceAsync(cloudFront: false);
     rss = Math.Max(rss, await measure.IssuanceAsync(cloudFront: true));
+    // The load first: the library's 5,000 books slow every later moto Query (it walks the table).
+    rss = Math.Max(rss, await measure.LoadAsync(listeners, TimeSpan.FromSeconds(seconds)));
     await measure.LibraryAsync();
     await measure.LargeUploadAsync();
-    rss = Math.Max(rss, await measure.LoadAsync(listeners, TimeSpan.FromSeconds(seconds)));
     report.Add($"API memory under the {listeners}-client load and 32-client issuance (max RSS)",
         $"{rss.ToString("0", CultureInfo.InvariantCulture)} MB", "< 150 MB", rss < 150);
 }

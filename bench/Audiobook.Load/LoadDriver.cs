@@ -14,7 +14,7 @@ namespace Audiobook.Load;
 /// <param name="Audio">A real .m4a every upload sends.</param>
 public sealed record LoadOptions(Uri Api, int Listeners, TimeSpan Duration, byte[] Audio);
 
-public sealed record LoadResult(TimeSpan Elapsed, Latencies Latencies, IReadOnlyList<string> Errors, IReadOnlyList<string> AuditProblems, int ChaptersAcknowledged, int ProgressSaves)
+public sealed record LoadResult(TimeSpan Elapsed, Latencies Latencies, IReadOnlyList<string> Errors, IReadOnlyList<string> AuditProblems, int ChaptersAcknowledged, int ProgressSaves, int Retries)
 {
     public double OperationsPerSecond => Latencies.Total / Elapsed.TotalSeconds;
 }
@@ -33,6 +33,7 @@ public static class LoadDriver
     {
         var latencies = new Latencies();
         var errors = new ConcurrentQueue<string>();
+        var retriesBefore = Listener.Retries;
         var clock = Stopwatch.StartNew();
         var deadline = DateTime.UtcNow + options.Duration;
         var listeners = Enumerable.Range(0, options.Listeners).Select(i => new Listener(options, i, latencies, errors)).ToList();
@@ -45,12 +46,15 @@ public static class LoadDriver
         {
             listener.Dispose();
         }
-        return new LoadResult(elapsed, latencies, [.. errors], [.. audit], listeners.Sum(l => l.Chapters.Count), listeners.Sum(l => l.ProgressSaves));
+        return new LoadResult(elapsed, latencies, [.. errors], [.. audit], listeners.Sum(l => l.Chapters.Count), listeners.Sum(l => l.ProgressSaves), Listener.Retries - retriesBefore);
     }
 
     private sealed class Listener(LoadOptions options, int index, Latencies latencies, ConcurrentQueue<string> errors) : IDisposable
     {
         private static readonly HttpClient Storage = new();
+        private static int retries;
+
+        public static int Retries => Volatile.Read(ref retries);
         private readonly HttpClient api = CreateClient(options.Api, index);
         private string bookId = "";
         private (string ChapterId, double Position, DateTimeOffset At)? lastProgress;
@@ -207,13 +211,23 @@ public static class LoadDriver
             return response is null ? null : await response.Content.ReadFromJsonAsync<JsonObject>();
         }
 
-        /// <summary>Times the call; an unexpected status or a failure is an error (and null).</summary>
+        /// <summary>
+        /// Times the call. Like a well-behaved client it retries a 503 after its Retry-After (twice at
+        /// most, counted under "retries"); any other unexpected status, or a failure, is an error (and null).
+        /// </summary>
         private async Task<HttpResponseMessage?> TimedAsync(string operation, HttpStatusCode expected, Func<Task<HttpResponseMessage>> call)
         {
             var clock = Stopwatch.StartNew();
             try
             {
                 var response = await call();
+                for (var retry = 0; retry < 2 && response.StatusCode == HttpStatusCode.ServiceUnavailable; retry++)
+                {
+                    Interlocked.Increment(ref retries);
+                    await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
+                    response.Dispose();
+                    response = await call();
+                }
                 latencies.Add(operation, clock.Elapsed);
                 if (response.StatusCode == expected)
                 {
