@@ -18,6 +18,50 @@ public sealed class BookStore(IAmazonDynamoDB db, IOptions<TableOptions> tables)
             ConditionExpression = "attribute_not_exists(bookId)",
         }, ct);
 
+    /// <summary>
+    /// Creates the book and remembers the idempotency key (Users table, IDEMPOTENCY#owner#key, TTL) in one
+    /// transaction. When the key was already used, nothing is written and the first use is returned.
+    /// </summary>
+    public async Task<(bool Created, string BookId, string Fingerprint)> CreateOnceAsync(Book book, string key, string fingerprint, DateTimeOffset now, CancellationToken ct)
+    {
+        var marker = new Dictionary<string, AttributeValue> { ["pk"] = new($"IDEMPOTENCY#{book.OwnerId}#{key}") };
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await db.TransactWriteItemsAsync(new TransactWriteItemsRequest
+                {
+                    TransactItems =
+                    [
+                        new() { Put = new Put { TableName = Table, Item = BookItems.ToItem(book), ConditionExpression = "attribute_not_exists(bookId)" } },
+                        new() { Put = new Put
+                        {
+                            TableName = tables.Value.Users,
+                            Item = new(marker)
+                            {
+                                ["bookId"] = new(book.Id),
+                                ["fingerprint"] = new(fingerprint),
+                                ["expiresAtEpoch"] = BookItems.Number((now + IdempotencyKey.Lifetime).ToUnixTimeSeconds()),
+                            },
+                            ConditionExpression = "attribute_not_exists(pk)",
+                        } },
+                    ],
+                }, ct);
+                return (true, book.Id, fingerprint);
+            }
+            catch (TransactionCanceledException ex) when (ex.CancellationReasons is [_, { Code: "ConditionalCheckFailed" }])
+            {
+                var first = await db.GetItemAsync(new GetItemRequest { TableName = tables.Value.Users, Key = marker, ConsistentRead = true }, ct);
+                return (false, first.Item["bookId"].S, first.Item["fingerprint"].S);
+            }
+            catch (TransactionCanceledException ex) when (attempt < 5 && ex.CancellationReasons.Any(r => r.Code == "TransactionConflict"))
+            {
+                // Two retries of the same request racing in DynamoDB: one wins, the other sees its marker next time.
+                await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt), ct);
+            }
+        }
+    }
+
     public async Task<Book?> GetAsync(string ownerId, string bookId, CancellationToken ct)
     {
         var response = await db.GetItemAsync(new GetItemRequest { TableName = Table, Key = BookItems.Key(ownerId, bookId), ConsistentRead = true }, ct);

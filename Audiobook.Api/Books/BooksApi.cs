@@ -23,19 +23,48 @@ public static class BooksApi
         return routes;
     }
 
-    public static async Task<Results<Created<BookResponse>, ValidationProblem>> Create(
+    public static async Task<Results<Created<BookResponse>, ValidationProblem, ProblemHttpResult>> Create(
         CreateBookRequest request, HttpContext context, BookStore store, TimeProvider time, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var (title, author, narrator, description, language) =
             BookFields.Validate(errors, request.Title, request.Author, request.Narrator, request.Description, request.Language, required: true);
+        var key = context.Request.Headers[IdempotencyKey.Header].ToString();
+        if (key.Length > 0 && !IdempotencyKey.IsValid(key))
+        {
+            errors[IdempotencyKey.Header] = ["Idempotency-Key must be 1 to 100 visible ASCII characters."];
+        }
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
         }
         var now = time.GetUtcNow();
         var book = new Book(context.User.UserId(), Ids.New(), title!, author!, narrator, description, language, 0, 0, 1, 1, now, now);
-        await store.CreateAsync(book, ct);
+        if (key.Length == 0)
+        {
+            await store.CreateAsync(book, ct);
+        }
+        else
+        {
+            var fingerprint = IdempotencyKey.Fingerprint(title, author, narrator, description, language);
+            var (created, bookId, firstFingerprint) = await store.CreateOnceAsync(book, key, fingerprint, now, ct);
+            if (!created)
+            {
+                if (firstFingerprint != fingerprint)
+                {
+                    return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused",
+                        detail: "This Idempotency-Key was used for a different book. Use a new key for a new request.");
+                }
+                // A retry: the book the first request made, as it is now.
+                var first = await store.GetAsync(book.OwnerId, bookId, ct);
+                if (first is null)
+                {
+                    return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Idempotency-Key already used",
+                        detail: "The book this Idempotency-Key created has been deleted since. Use a new key to create another.");
+                }
+                book = first;
+            }
+        }
         context.Response.Headers.ETag = book.ETag;
         return TypedResults.Created($"/api/v1/books/{book.Id}", book.ToResponse());
     }

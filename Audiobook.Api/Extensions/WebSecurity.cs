@@ -24,7 +24,7 @@ public static class WebSecurity
         builder.Services.AddCors(cors => cors.AddDefaultPolicy(new CorsPolicyBuilder()
             .WithOrigins(origins)
             .WithMethods("GET", "POST", "PUT", "PATCH", "DELETE")
-            .WithHeaders("Authorization", "Content-Type", "If-Match")
+            .WithHeaders("Authorization", "Content-Type", "If-Match", "Idempotency-Key")
             .WithExposedHeaders("ETag", "Location", "Retry-After")
             .SetPreflightMaxAge(TimeSpan.FromHours(1))
             .Build()));

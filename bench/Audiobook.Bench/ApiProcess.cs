@@ -26,6 +26,9 @@ public sealed class ApiProcess : IAsyncDisposable
     /// <summary>From process launch to the first 200 from /health.</summary>
     public TimeSpan Startup { get; private set; }
 
+    /// <summary>From process launch to the first answer at all (the process listens: configuration and secrets loaded).</summary>
+    public TimeSpan Listening { get; private set; }
+
     public IReadOnlyCollection<string> Output => [.. output];
 
     /// <summary>Resident set size now, in MB (VmRSS).</summary>
@@ -65,8 +68,15 @@ public sealed class ApiProcess : IAsyncDisposable
             }
             try
             {
-                using var health = await http.GetAsync(new Uri(address, "/health"), ct);
-                if (health.StatusCode == HttpStatusCode.OK)
+                // /alive first (the process is up: configuration and secrets loaded), then /health (storage answers too).
+                var probe = api.Listening == TimeSpan.Zero ? "/alive" : "/health";
+                using var answer = await http.GetAsync(new Uri(address, probe), ct);
+                if (probe == "/alive") // any answer: it listens (a bare API has no /alive)
+                {
+                    api.Listening = clock.Elapsed;
+                    continue;
+                }
+                if (answer.StatusCode == HttpStatusCode.OK)
                 {
                     break;
                 }

@@ -78,8 +78,9 @@ export async function api(method, path, body, options = {}) {
   return read(response, path);
 }
 
-async function send(method, path, body, { keepalive = false }) {
+async function send(method, path, body, { keepalive = false, idempotencyKey = null }) {
   const headers = { Accept: 'application/json' };
+  if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
   if (session.token) headers.Authorization = `Bearer ${session.token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   try {

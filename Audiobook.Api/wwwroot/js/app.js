@@ -91,11 +91,14 @@ async function libraryScreen() {
 
   const title = h('input', { name: 'title', required: true, maxLength: 300 });
   const author = h('input', { name: 'author', required: true, maxLength: 200 });
+  // One key per book being created: a double submit or a retry after a lost answer makes one book.
+  let creating = crypto.randomUUID();
   const create = h('form', { class: 'card', 'aria-label': 'New book', onSubmit: async e => {
     e.preventDefault();
     error.textContent = '';
     try {
-      const book = await api('POST', '/api/v1/books', { title: title.value, author: author.value });
+      const book = await api('POST', '/api/v1/books', { title: title.value, author: author.value }, { idempotencyKey: creating });
+      creating = crypto.randomUUID();
       location.hash = `#/books/${book.id}`;
     } catch (failure) {
       error.textContent = failure.message;
