@@ -184,6 +184,36 @@ public sealed class PlayerTests(AppHostFixture apphost, BrowserFixture browser) 
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Wrong e-mail address or password.");
     }
 
+    [Fact]
+    public async Task An_expired_access_token_is_renewed_silently_and_sign_out_ends_the_session_on_the_server()
+    {
+        await using var context = await NewListenerAsync();
+        var page = await context.NewPageAsync();
+        await RegisterAsync(page);
+        await CreateBookAsync(page, "Kept Signed In");
+        await page.GotoAsync(BaseUrl + "/#/");
+        var refreshBefore = await page.EvaluateAsync<string>("() => sessionStorage.getItem('audiobook.refresh')");
+
+        // The access token "expires" (an invalid one stands in): the next call is a 401, then a refresh.
+        await page.EvaluateAsync("() => sessionStorage.setItem('audiobook.token', 'eyJhbGciOiJIUzI1NiJ9.e30.expired')");
+        var refreshed = page.WaitForResponseAsync(r => r.Url.EndsWith("/api/v1/auth/refresh", StringComparison.Ordinal) && r.Status == 200);
+        await page.ReloadAsync();
+        await refreshed;
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your library" })).ToBeVisibleAsync();
+        await Expect(page.GetByText("Kept Signed In")).ToBeVisibleAsync();
+        var refreshAfter = await page.EvaluateAsync<string>("() => sessionStorage.getItem('audiobook.refresh')");
+        Assert.NotEqual(refreshBefore, refreshAfter);
+
+        var loggedOut = page.WaitForResponseAsync(r => r.Url.EndsWith("/api/v1/auth/logout", StringComparison.Ordinal) && r.Status == 204);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await loggedOut;
+        await Expect(page.GetByLabel("E-mail")).ToBeVisibleAsync();
+        Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('audiobook.refresh')"));
+        var reuse = await context.APIRequest.PostAsync(BaseUrl + "/api/v1/auth/refresh", new() { DataObject = new { refreshToken = refreshAfter } });
+        Assert.Equal(401, reuse.Status);
+    }
+
     /// <summary>A browser profile of its own, with its own client address for the per-client sign-in limit.</summary>
     private Task<IBrowserContext> NewListenerAsync(BrowserNewContextOptions? options = null)
     {
