@@ -94,14 +94,7 @@ public sealed class ApiUser : IDisposable
     public static async Task<HttpStatusCode> SendPutAsync(JsonObject ticket, byte[] bytes)
     {
         using var storage = new HttpClient();
-        using var put = new HttpRequestMessage(HttpMethod.Put, ticket["url"]!.GetValue<string>()) { Content = new ByteArrayContent(bytes) };
-        foreach (var (name, value) in ticket["headers"]!.AsObject())
-        {
-            if (!put.Content.Headers.TryAddWithoutValidation(name, value!.GetValue<string>()))
-            {
-                put.Headers.TryAddWithoutValidation(name, value.GetValue<string>());
-            }
-        }
+        using var put = Audiobook.Load.PresignedPut.Create(ticket, new ByteArrayContent(bytes));
         return (await storage.SendAsync(put, Token)).StatusCode;
     }
 

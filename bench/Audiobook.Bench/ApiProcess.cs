@@ -34,6 +34,30 @@ public sealed class ApiProcess : IAsyncDisposable
     /// <summary>Resident set size now, in MB (VmRSS).</summary>
     public double RssMegabytes => ReadStatus("VmRSS:");
 
+    /// <summary>Runs <paramref name="work"/> while sampling the resident set every 50 ms: its result and the peak, in MB.</summary>
+    public async Task<(T Result, double PeakRssMegabytes)> WithPeakRssAsync<T>(Func<Task<T>> work)
+    {
+        var peak = RssMegabytes;
+        using var stop = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, RssMegabytes);
+                await Task.Delay(50, CancellationToken.None);
+            }
+        }, CancellationToken.None);
+        try
+        {
+            return (await work(), peak);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await sampler;
+        }
+    }
+
     public static async Task<ApiProcess> StartAsync(string dll, IReadOnlyDictionary<string, string> environment, CancellationToken ct)
     {
         var port = FreePort();

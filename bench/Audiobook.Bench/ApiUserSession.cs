@@ -34,15 +34,8 @@ public sealed class ApiUserSession(HttpClient http)
         await using (var file = File.OpenRead(path))
         {
             using var storage = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
-            using var put = new HttpRequestMessage(HttpMethod.Put, ticket["url"]!.GetValue<string>()) { Content = new StreamContent(file) };
-            foreach (var (name, value) in ticket["headers"]!.AsObject())
-            {
-                if (!put.Content.Headers.TryAddWithoutValidation(name, value!.GetValue<string>()))
-                {
-                    put.Headers.TryAddWithoutValidation(name, value.GetValue<string>());
-                }
-            }
-            put.Content.Headers.ContentLength = size;
+            using var put = Audiobook.Load.PresignedPut.Create(ticket, new StreamContent(file));
+            put.Content!.Headers.ContentLength = size;
             (await storage.SendAsync(put, ct)).EnsureSuccessStatusCode();
         }
         var chapter = await Read(await Http.PostAsync($"/api/v1/books/{bookId}/uploads/{ticket["uploadId"]!.GetValue<string>()}/complete", null, ct), ct);

@@ -6,25 +6,15 @@ namespace Audiobook.Bench;
 /// <summary>N clients calling as fast as they can for a while; requests per second and latencies.</summary>
 public static class Hammer
 {
-    public sealed record Outcome(int Requests, int Failures, TimeSpan Elapsed, double P50, double P99, double MaxRssMegabytes)
+    public sealed record Outcome(int Requests, int Failures, TimeSpan Elapsed, double P50, double P99)
     {
         public double PerSecond => Requests / Elapsed.TotalSeconds;
     }
 
-    public static async Task<Outcome> RunAsync(int clients, TimeSpan duration, Func<HttpClient, CancellationToken, Task<bool>> call, ApiProcess? watched, CancellationToken ct)
+    public static async Task<Outcome> RunAsync(int clients, TimeSpan duration, Func<HttpClient, CancellationToken, Task<bool>> call, CancellationToken ct)
     {
         var latencies = new Latencies();
         var failures = 0;
-        var maxRss = 0.0;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var sampler = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested && watched is not null)
-            {
-                maxRss = Math.Max(maxRss, watched.RssMegabytes);
-                await Task.Delay(50, CancellationToken.None);
-            }
-        }, CancellationToken.None);
         var deadline = DateTime.UtcNow + duration;
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
@@ -41,9 +31,6 @@ public static class Hammer
                 }
             }
         }));
-        var elapsed = clock.Elapsed;
-        await stop.CancelAsync();
-        await sampler;
-        return new Outcome(latencies.Total, failures, elapsed, latencies.Percentile("call", 50), latencies.Percentile("call", 99), maxRss);
+        return new Outcome(latencies.Total, failures, clock.Elapsed, latencies.Percentile("call", 50), latencies.Percentile("call", 99));
     }
 }

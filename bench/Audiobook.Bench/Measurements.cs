@@ -55,17 +55,17 @@ public sealed partial class Measurements(BenchAppHost apphost, Report report, Ca
         var streamPath = new Uri(api.Address, $"/api/v1/books/{bookId}/chapters/{chapterId}/stream");
         var alivePath = new Uri(api.Address, "/alive");
 
-        await Hammer.RunAsync(Clients, TimeSpan.FromSeconds(2), (http, c) => Ok(http, alivePath, null, c), null, ct); // warm-up
-        await Hammer.RunAsync(Clients, TimeSpan.FromSeconds(2), (http, c) => Ok(http, streamPath, token, c), null, ct);
-        var alive = await Hammer.RunAsync(Clients, Phase, (http, c) => Ok(http, alivePath, null, c), api, ct);
-        var stream = await Hammer.RunAsync(Clients, Phase, (http, c) => Ok(http, streamPath, token, c), api, ct);
+        await Hammer.RunAsync(Clients, TimeSpan.FromSeconds(2), (http, c) => Ok(http, alivePath, null, c), ct); // warm-up
+        await Hammer.RunAsync(Clients, TimeSpan.FromSeconds(2), (http, c) => Ok(http, streamPath, token, c), ct);
+        var (alive, aliveRss) = await api.WithPeakRssAsync(() => Hammer.RunAsync(Clients, Phase, (http, c) => Ok(http, alivePath, null, c), ct));
+        var (stream, streamRss) = await api.WithPeakRssAsync(() => Hammer.RunAsync(Clients, Phase, (http, c) => Ok(http, streamPath, token, c), ct));
 
         var ratio = stream.PerSecond / alive.PerSecond;
         var signer = cloudFront ? "CloudFront signed" : "S3 presigned";
         report.Add($"stream-URL issuance ({signer}) vs /alive, {Clients} clients",
             $"{F(stream.PerSecond, "0")}/s (p99 {F(stream.P99, "0.0")} ms) vs {F(alive.PerSecond, "0")}/s = {F(ratio)}×"
             + (stream.Failures + alive.Failures > 0 ? $", {stream.Failures + alive.Failures} failures" : ""), "≥ 0.5×", ratio >= 0.5 && stream.Failures == 0);
-        return Math.Max(alive.MaxRssMegabytes, stream.MaxRssMegabytes);
+        return Math.Max(aliveRss, streamRss);
     }
 
     /// <summary>The first library page of a 50-book and a 5,000-book account: p99 latency ratio.</summary>
@@ -80,7 +80,7 @@ public sealed partial class Measurements(BenchAppHost apphost, Report report, Ca
         report.Note($"library set-up: 5,050 books created through the API in {F(clock.Elapsed.TotalSeconds, "0")} s");
 
         async Task<Hammer.Outcome> FirstPage(ApiUserSession user) => await Hammer.RunAsync(4, Phase,
-            (http, c) => Ok(http, new Uri(api.Address, "/api/v1/books?limit=20"), user.Http.DefaultRequestHeaders.Authorization, c), null, ct);
+            (http, c) => Ok(http, new Uri(api.Address, "/api/v1/books?limit=20"), user.Http.DefaultRequestHeaders.Authorization, c), ct);
         await FirstPage(small); // warm-up
         var of50 = await FirstPage(small);
         var of5000 = await FirstPage(large);
@@ -138,19 +138,8 @@ public sealed partial class Measurements(BenchAppHost apphost, Report report, Ca
         var environment = apphost.ProductionApiEnvironment(false);
         environment["Storage__RequestTimeout"] = "00:00:30";
         await using var api = await ApiProcess.StartAsync(Repository.Output("Audiobook.Api"), environment, ct);
-        var maxRss = 0.0;
-        using var stop = new CancellationTokenSource();
-        var sampler = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                maxRss = Math.Max(maxRss, api.RssMegabytes);
-                await Task.Delay(50, CancellationToken.None);
-            }
-        }, CancellationToken.None);
-        var result = await LoadDriver.RunAsync(new LoadOptions(api.Address, listeners, duration, await File.ReadAllBytesAsync(Sample("faststart.m4a"), ct)), ct);
-        await stop.CancelAsync();
-        await sampler;
+        var audio = await File.ReadAllBytesAsync(Sample("faststart.m4a"), ct);
+        var (result, maxRss) = await api.WithPeakRssAsync(() => LoadDriver.RunAsync(new LoadOptions(api.Address, listeners, duration, audio), ct));
 
         var latencies = result.Latencies;
         report.Add($"load: {listeners} listeners for {F(duration.TotalSeconds, "0")} s",

@@ -33,7 +33,6 @@ public static class LoadDriver
     {
         var latencies = new Latencies();
         var errors = new ConcurrentQueue<string>();
-        var retriesBefore = Listener.Retries;
         var clock = Stopwatch.StartNew();
         var deadline = DateTime.UtcNow + options.Duration;
         var listeners = Enumerable.Range(0, options.Listeners).Select(i => new Listener(options, i, latencies, errors)).ToList();
@@ -46,15 +45,12 @@ public static class LoadDriver
         {
             listener.Dispose();
         }
-        return new LoadResult(elapsed, latencies, [.. errors], [.. audit], listeners.Sum(l => l.Chapters.Count), listeners.Sum(l => l.ProgressSaves), Listener.Retries - retriesBefore);
+        return new LoadResult(elapsed, latencies, [.. errors], [.. audit], listeners.Sum(l => l.Chapters.Count), listeners.Sum(l => l.ProgressSaves), listeners.Sum(l => l.Retries));
     }
 
     private sealed class Listener(LoadOptions options, int index, Latencies latencies, ConcurrentQueue<string> errors) : IDisposable
     {
         private static readonly HttpClient Storage = new();
-        private static int retries;
-
-        public static int Retries => Volatile.Read(ref retries);
         private readonly HttpClient api = CreateClient(options.Api, index);
         private string bookId = "";
         private (string ChapterId, double Position, DateTimeOffset At)? lastProgress;
@@ -62,6 +58,9 @@ public static class LoadDriver
         public List<string> Chapters { get; } = [];
 
         public int ProgressSaves { get; private set; }
+
+        /// <summary>503s this listener waited out and retried (its calls run one at a time).</summary>
+        public int Retries { get; private set; }
 
         public async Task RunAsync(DateTime deadline, CancellationToken ct)
         {
@@ -183,18 +182,8 @@ public static class LoadDriver
 
         private async Task<bool> PutAsync(JsonObject ticket, CancellationToken ct)
         {
-            using var response = await TimedAsync("put-object", HttpStatusCode.OK, async () =>
-            {
-                var put = new HttpRequestMessage(HttpMethod.Put, ticket["url"]!.GetValue<string>()) { Content = new ByteArrayContent(options.Audio) };
-                foreach (var (name, value) in ticket["headers"]!.AsObject())
-                {
-                    if (!put.Content.Headers.TryAddWithoutValidation(name, value!.GetValue<string>()))
-                    {
-                        put.Headers.TryAddWithoutValidation(name, value.GetValue<string>());
-                    }
-                }
-                return await Storage.SendAsync(put, ct);
-            });
+            using var response = await TimedAsync("put-object", HttpStatusCode.OK,
+                () => Storage.SendAsync(PresignedPut.Create(ticket, new ByteArrayContent(options.Audio)), ct));
             return response?.StatusCode == HttpStatusCode.OK;
         }
 
@@ -223,7 +212,7 @@ public static class LoadDriver
                 var response = await call();
                 for (var retry = 0; retry < 2 && response.StatusCode == HttpStatusCode.ServiceUnavailable; retry++)
                 {
-                    Interlocked.Increment(ref retries);
+                    Retries++;
                     await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
                     response.Dispose();
                     response = await call();
