@@ -192,6 +192,10 @@ public sealed class PlayerTests(AppHostFixture apphost, BrowserFixture browser) 
         await RegisterAsync(page);
         await CreateBookAsync(page, "Kept Signed In");
         await page.GotoAsync(BaseUrl + "/#/");
+        // The library must have finished loading first: a call still in flight when the token is
+        // spoilt would refresh in this page, and the reload below would then have nothing to renew.
+        await Expect(page.GetByText("Kept Signed In")).ToBeVisibleAsync();
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         var refreshBefore = await page.EvaluateAsync<string>("() => sessionStorage.getItem('audiobook.refresh')");
 
         // The access token "expires" (an invalid one stands in): the next call is a 401, then a refresh.
