@@ -4,10 +4,14 @@ using Audiobook.Api.Chapters;
 using Audiobook.Api.Extensions;
 using Audiobook.Api.Http;
 using Audiobook.Api.Progress;
+using Audiobook.Api.Secrets;
 using Audiobook.Api.Uploads;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
+// The secrets' round trip to SSM, with the AWS SDK's first use, runs while the app is composed
+// (start-up, bench/); nothing reads a secret before they join the configuration, below.
+var secrets = builder.StartLoadingSsmParameters();
 
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
@@ -44,4 +48,6 @@ app.MapUploadsApi();
 app.MapChaptersApi();
 app.MapProgressApi();
 
+// The secrets join the configuration (waiting for SSM if need be) before anything reads them.
+builder.Configuration.AddSsmParameters(secrets);
 app.Run();

@@ -5,6 +5,7 @@ using Audiobook.Api.Storage;
 using Audiobook.Api.Streaming;
 using Audiobook.Api.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Audiobook.Api.Chapters;
 
@@ -108,7 +109,12 @@ public static class ChaptersApi
         throw new TimeoutException($"Could not delete chapter {chapterId} after {MaxAttempts} attempts.");
     }
 
-    public sealed record Signing(BookStore Books, ChapterStore Chapters, StreamLookups Lookups, IStreamUrlSigner Signer, AudiobookMetrics Metrics);
+    public sealed record Signing(
+        [FromServices] BookStore Books,
+        [FromServices] ChapterStore Chapters,
+        [FromServices] StreamLookups Lookups,
+        [FromServices] IStreamUrlSigner Signer,
+        [FromServices] AudiobookMetrics Metrics);
 
     public static Task<Results<Ok<SignedUrl>, ProblemHttpResult>> Stream(
         string bookId, string chapterId, HttpContext context, [AsParameters] Signing signing, CancellationToken ct) =>

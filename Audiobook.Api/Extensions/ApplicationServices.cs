@@ -3,7 +3,6 @@ using Audiobook.Api.Books;
 using Audiobook.Api.Chapters;
 using Audiobook.Api.Http;
 using Audiobook.Api.Progress;
-using Audiobook.Api.Secrets;
 using Audiobook.Api.Storage;
 using Audiobook.Api.Streaming;
 using Audiobook.Api.Telemetry;
@@ -21,7 +20,6 @@ public static class ApplicationServices
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddWebSecurity();
-        builder.AddSsmParameters();
         builder.AddAudiobookStorage();
         builder.AddAudiobookAuthentication();
         builder.AddStreaming();

@@ -11,35 +11,56 @@ public static class SsmParameterConfiguration
 {
     public const string PathSetting = "Secrets:ParameterPath";
 
-    /// <summary>Adds the parameters under <c>Secrets:ParameterPath</c>, when that setting is present.</summary>
-    public static IHostApplicationBuilder AddSsmParameters(this IHostApplicationBuilder builder)
+    /// <summary>
+    /// Starts reading the parameters under <c>Secrets:ParameterPath</c> (when that setting is present)
+    /// and returns at once, so that the round trip to SSM, and the AWS SDK's first use, run while the
+    /// services are composed. <see cref="AddSsmParameters"/> waits for them.
+    /// </summary>
+    public static SsmParameterSource? StartLoadingSsmParameters(this IHostApplicationBuilder builder)
     {
         var path = builder.Configuration[PathSetting];
         if (string.IsNullOrWhiteSpace(path))
         {
-            return builder;
+            return null;
         }
         if (!path.StartsWith('/') || !path.EndsWith('/'))
         {
             throw new InvalidOperationException($"{PathSetting} must start and end with '/', for example /audiobook/production/ (was '{path}').");
         }
-        builder.Configuration.Add(new SsmParameterSource(path, () => new AmazonSimpleSystemsManagementClient()));
-        return builder;
+        return SsmParameterSource.Start(path, () => new AmazonSimpleSystemsManagementClient());
+    }
+
+    /// <summary>Adds the parameters being read: waits for them, or throws why they could not be read.</summary>
+    public static void AddSsmParameters(this IConfigurationBuilder configuration, SsmParameterSource? parameters)
+    {
+        if (parameters is not null)
+        {
+            configuration.Add(parameters);
+        }
     }
 }
 
-internal sealed class SsmParameterSource(string path, Func<IAmazonSimpleSystemsManagement> createClient) : IConfigurationSource
+public sealed class SsmParameterSource : IConfigurationSource
 {
-    public IConfigurationProvider Build(IConfigurationBuilder builder) => new SsmParameterProvider(path, createClient);
-}
+    private readonly string path;
+    private readonly Task<Dictionary<string, string?>> loading;
 
-internal sealed class SsmParameterProvider(string path, Func<IAmazonSimpleSystemsManagement> createClient) : ConfigurationProvider
-{
-    public override void Load()
+    private SsmParameterSource(string path, Task<Dictionary<string, string?>> loading)
+    {
+        this.path = path;
+        this.loading = loading;
+    }
+
+    internal static SsmParameterSource Start(string path, Func<IAmazonSimpleSystemsManagement> createClient) =>
+        new(path, Task.Run(() => FetchAsync(path, createClient)));
+
+    public IConfigurationProvider Build(IConfigurationBuilder builder) => new SsmParameterProvider(this);
+
+    internal Dictionary<string, string?> Wait()
     {
         try
         {
-            Data = LoadAsync().GetAwaiter().GetResult();
+            return loading.GetAwaiter().GetResult();
         }
         catch (Exception ex) when (ex is AmazonSimpleSystemsManagementException or Amazon.Runtime.AmazonClientException or HttpRequestException)
         {
@@ -49,7 +70,7 @@ internal sealed class SsmParameterProvider(string path, Func<IAmazonSimpleSystem
         }
     }
 
-    private async Task<Dictionary<string, string?>> LoadAsync()
+    private static async Task<Dictionary<string, string?>> FetchAsync(string path, Func<IAmazonSimpleSystemsManagement> createClient)
     {
         using var client = createClient();
         var data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
@@ -65,7 +86,7 @@ internal sealed class SsmParameterProvider(string path, Func<IAmazonSimpleSystem
             });
             foreach (var parameter in page.Parameters ?? [])
             {
-                data[ToKey(parameter.Name)] = parameter.Value;
+                data[ToKey(path, parameter.Name)] = parameter.Value;
             }
             next = page.NextToken;
         }
@@ -73,5 +94,10 @@ internal sealed class SsmParameterProvider(string path, Func<IAmazonSimpleSystem
         return data;
     }
 
-    internal string ToKey(string name) => name[path.Length..].Replace('/', ':');
+    internal static string ToKey(string path, string name) => name[path.Length..].Replace('/', ':');
+}
+
+internal sealed class SsmParameterProvider(SsmParameterSource source) : ConfigurationProvider
+{
+    public override void Load() => Data = source.Wait();
 }

@@ -50,7 +50,8 @@ public sealed class BenchAppHost : IAsyncDisposable
         environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         environment["AllowedHosts"] = "localhost;127.0.0.1";
         environment["Logging__LogLevel__Default"] = "Information";
-        environment["DOTNET_GCgen0size"] = "0x400000"; // as aws/service.yaml sets it on Lambda
+        environment["DOTNET_GCgen0size"] = "0x400000"; // as aws/service.yaml sets them on Lambda
+        environment["DOTNET_hostBuilder__reloadConfigOnChange"] = "false";
         if (cloudFront)
         {
             // As the production-like profile: the key pair in slot A that provisioning generated into SSM.
