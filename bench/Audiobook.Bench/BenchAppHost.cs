@@ -41,6 +41,16 @@ public sealed class BenchAppHost : IAsyncDisposable
         return new BenchAppHost(app, configuration.EnvironmentVariables.ToDictionary(kv => kv.Key, kv => kv.Value));
     }
 
+    /// <summary>
+    /// The runtime settings aws/service.yaml gives the function: a 4 MB gen0 budget, no watchers on
+    /// appsettings files. The bare API gets them too, so a start-up ratio compares the apps alone.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> LambdaRuntimeSettings = new Dictionary<string, string>
+    {
+        ["DOTNET_GCgen0size"] = "0x400000",
+        ["DOTNET_hostBuilder__reloadConfigOnChange"] = "false",
+    };
+
     /// <summary>The API's settings for a process of our own, as on Lambda: Production, AWS endpoint, secrets from SSM.</summary>
     public Dictionary<string, string> ProductionApiEnvironment(bool cloudFront)
     {
@@ -50,8 +60,10 @@ public sealed class BenchAppHost : IAsyncDisposable
         environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         environment["AllowedHosts"] = "localhost;127.0.0.1";
         environment["Logging__LogLevel__Default"] = "Information";
-        environment["DOTNET_GCgen0size"] = "0x400000"; // as aws/service.yaml sets them on Lambda
-        environment["DOTNET_hostBuilder__reloadConfigOnChange"] = "false";
+        foreach (var (name, value) in LambdaRuntimeSettings)
+        {
+            environment[name] = value;
+        }
         if (cloudFront)
         {
             // As the production-like profile: the key pair in slot A that provisioning generated into SSM.

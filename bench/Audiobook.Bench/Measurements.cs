@@ -25,9 +25,10 @@ public sealed partial class Measurements(BenchAppHost apphost, Report report, Ca
         var listening = new List<double>();
         var bare = new List<double>();
         var environment = apphost.ProductionApiEnvironment(cloudFront: false);
+        var bareEnvironment = new Dictionary<string, string>(BenchAppHost.LambdaRuntimeSettings) { ["ASPNETCORE_ENVIRONMENT"] = "Production" };
         for (var i = 0; i < runs; i++)
         {
-            await using (var process = await ApiProcess.StartAsync(bareDll, new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Production" }, ct))
+            await using (var process = await ApiProcess.StartAsync(bareDll, bareEnvironment, ct))
             {
                 bare.Add(process.Startup.TotalMilliseconds);
             }
