@@ -4,7 +4,8 @@ namespace Audiobook.AppHost.LocalAws;
 
 /// <summary>
 /// A dashboard command on the emulator: drop every local bucket, table and secret, then provision
-/// again from aws/data.yaml and restart the API (which caches the secrets it read at start-up).
+/// again from aws/data.yaml and restart the API (which caches the secrets it read at start-up); done
+/// when the new API is healthy.
 /// Both emulators keep their data in memory, so restarting the emulator is the reset.
 /// </summary>
 public static class ResetDataCommand
@@ -24,10 +25,10 @@ public static class ResetDataCommand
                 var notifications = context.Services.GetRequiredService<ResourceNotificationService>();
                 var token = context.CancellationToken;
 
-                var restarted = await RestartEmulatorAsync(aws.Resource, commands, notifications, token);
-                if (!restarted.Success)
+                var emulator = await RestartEmulatorAsync(aws.Resource, commands, notifications, token);
+                if (!emulator.Success)
                 {
-                    return restarted;
+                    return emulator;
                 }
 
                 var startedAt = DateTime.UtcNow;
@@ -46,7 +47,20 @@ public static class ResetDataCommand
                     return CommandResults.Failure($"Provisioning failed (exit code {finished.Snapshot.ExitCode}); see the provision resource's log.");
                 }
 
-                return await commands.ExecuteCommandAsync(api.Resource, KnownResourceCommands.RestartCommand, token);
+                var restartedAt = DateTime.UtcNow;
+                var restarted = await commands.ExecuteCommandAsync(api.Resource, KnownResourceCommands.RestartCommand, token);
+                if (!restarted.Success)
+                {
+                    return restarted;
+                }
+                // The restart command returns before the new process runs (until then the snapshot can
+                // still show the old one's exit): the reset is done when the new API is healthy.
+                await notifications.WaitForResourceAsync(
+                    api.Resource.Name,
+                    e => e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.StartTimeStamp >= restartedAt.AddSeconds(-1),
+                    token);
+                await notifications.WaitForResourceHealthyAsync(api.Resource.Name, token);
+                return CommandResults.Success();
             },
             new CommandOptions
             {

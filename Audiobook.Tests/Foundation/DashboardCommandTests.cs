@@ -35,7 +35,14 @@ public sealed class DashboardCommandTests(IsolatedAppHost apphost)
 
         var reset = await commands.ExecuteCommandAsync("aws", ResetDataCommand.Name, Token).WaitAsync(TimeSpan.FromMinutes(3), Token);
         Assert.True(reset.Success, reset.Message);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("api", Token).WaitAsync(TimeSpan.FromMinutes(2), Token);
+        try
+        {
+            await app.ResourceNotifications.WaitForResourceHealthyAsync("api", Token).WaitAsync(TimeSpan.FromMinutes(2), Token);
+        }
+        catch (Exception ex) when (ex is DistributedApplicationException or TimeoutException)
+        {
+            Assert.Fail($"The API did not come back after the reset ({ex.Message}). Its last lines:\n" + string.Join('\n', apphost.Host.Logs.TakeLast(60)));
+        }
 
         using (var http = apphost.Host.CreateApiClient())
         {

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -5,7 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Audiobook.Bench;
 
 /// <summary>The real AppHost (moto, provisioned from aws/data.yaml), as `dotnet run --project Audiobook.AppHost` starts it.</summary>
-public sealed class BenchAppHost : IAsyncDisposable
+public sealed partial class BenchAppHost : IAsyncDisposable
 {
     private BenchAppHost(DistributedApplication app, IReadOnlyDictionary<string, string> apiEnvironment)
     {
@@ -42,14 +43,20 @@ public sealed class BenchAppHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// The runtime settings aws/service.yaml gives the function: a 4 MB gen0 budget, no watchers on
-    /// appsettings files. The bare API gets them too, so a start-up ratio compares the apps alone.
+    /// The runtime settings (DOTNET_*) aws/service.yaml gives the function, read from the template so
+    /// the bench cannot drift from it. The bare API gets them too: a start-up ratio compares the apps alone.
     /// </summary>
-    public static readonly IReadOnlyDictionary<string, string> LambdaRuntimeSettings = new Dictionary<string, string>
+    public static readonly IReadOnlyDictionary<string, string> LambdaRuntimeSettings = RuntimeSettingsOfTemplate();
+
+    private static Dictionary<string, string> RuntimeSettingsOfTemplate()
     {
-        ["DOTNET_GCgen0size"] = "0x400000",
-        ["DOTNET_hostBuilder__reloadConfigOnChange"] = "false",
-    };
+        var template = File.ReadAllText(Repository.File("aws", "service.yaml"));
+        var settings = RuntimeSetting().Matches(template).ToDictionary(m => m.Groups["name"].Value, m => m.Groups["value"].Value);
+        return settings.Count > 0 ? settings : throw new InvalidOperationException("aws/service.yaml sets no DOTNET_* variable: the bench reads them from there.");
+    }
+
+    [GeneratedRegex("""^\s+(?<name>DOTNET_\w+): "(?<value>[^"]*)"\s*$""", RegexOptions.Multiline)]
+    private static partial Regex RuntimeSetting();
 
     /// <summary>The API's settings for a process of our own, as on Lambda: Production, AWS endpoint, secrets from SSM.</summary>
     public Dictionary<string, string> ProductionApiEnvironment(bool cloudFront)
