@@ -34,15 +34,8 @@ public sealed class DashboardCommandTests(IsolatedAppHost apphost)
         }
 
         var reset = await commands.ExecuteCommandAsync("aws", ResetDataCommand.Name, Token).WaitAsync(TimeSpan.FromMinutes(3), Token);
-        Assert.True(reset.Success, reset.Message);
-        try
-        {
-            await app.ResourceNotifications.WaitForResourceHealthyAsync("api", Token).WaitAsync(TimeSpan.FromMinutes(2), Token);
-        }
-        catch (Exception ex) when (ex is DistributedApplicationException or TimeoutException)
-        {
-            Assert.Fail($"The API did not come back after the reset ({ex.Message}). Its last lines:\n" + string.Join('\n', apphost.Host.Logs.TakeLast(60)));
-        }
+        // The command is done when the restarted API is healthy; if not, its last lines say why.
+        Assert.True(reset.Success, $"{reset.Message}\nThe API's last lines:\n{string.Join('\n', apphost.Host.Logs.TakeLast(60))}");
 
         using (var http = apphost.Host.CreateApiClient())
         {
