@@ -39,7 +39,11 @@ public sealed class UploadCompletion(
         var upload = await chapters.GetUploadAsync(bookId, uploadId, ct);
         if (upload is null)
         {
-            return new CompletionOutcome.NotFound(Book: false);
+            // A concurrent complete may have committed between the two reads (the chapter and the
+            // upload's removal commit together): then this one is done too.
+            return await chapters.GetChapterAsync(bookId, uploadId, ct) is { } justDone
+                ? new CompletionOutcome.Completed(justDone)
+                : new CompletionOutcome.NotFound(Book: false);
         }
 
         var size = await audio.SizeAsync(upload.ObjectKey, ct);
