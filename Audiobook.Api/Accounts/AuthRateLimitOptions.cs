@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace Audiobook.Api.Accounts;
 
@@ -15,6 +16,10 @@ public sealed class AuthRateLimitOptions
     [Range(1, 3600)]
     public int WindowSeconds { get; set; } = 60;
 }
+
+/// <summary>Checks the attributes of <see cref="AuthRateLimitOptions"/> with code generated at build time (no reflection, so the Native AOT build checks them too).</summary>
+[OptionsValidator]
+public sealed partial class AuthRateLimitOptionsValidator : IValidateOptions<AuthRateLimitOptions>;
 
 internal static class RateLimitProblem
 {

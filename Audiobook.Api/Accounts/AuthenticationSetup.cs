@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Threading.RateLimiting;
+using Audiobook.Api.Extensions;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -18,12 +19,12 @@ public static class AuthenticationSetup
     {
         builder.Services.AddOptions<JwtOptions>()
             .BindConfiguration(JwtOptions.Section)
-            .ValidateDataAnnotations()
+            .ValidateWith<JwtOptions, JwtOptionsValidator>()
             .Validate(JwtOptions.HasUsableKey, "Jwt:SigningKey must be base64 of at least 32 random bytes; it is read from SSM (<Secrets:ParameterPath>Jwt/SigningKey).")
             .ValidateOnStart();
 
-        builder.Services.AddOptions<SessionOptions>().BindConfiguration(SessionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<SignInThrottleOptions>().BindConfiguration(SignInThrottleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<SessionOptions>().BindConfiguration(SessionOptions.Section).ValidateWith<SessionOptions, SessionOptionsValidator>().ValidateOnStart();
+        builder.Services.AddOptions<SignInThrottleOptions>().BindConfiguration(SignInThrottleOptions.Section).ValidateWith<SignInThrottleOptions, SignInThrottleOptionsValidator>().ValidateOnStart();
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<UserStore>();
         builder.Services.AddSingleton<SessionStore>();
@@ -57,7 +58,7 @@ public static class AuthenticationSetup
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
-        builder.Services.AddOptions<AuthRateLimitOptions>().BindConfiguration(AuthRateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<AuthRateLimitOptions>().BindConfiguration(AuthRateLimitOptions.Section).ValidateWith<AuthRateLimitOptions, AuthRateLimitOptionsValidator>().ValidateOnStart();
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using Audiobook.Api.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Audiobook.Api.Accounts;
 
@@ -25,7 +27,7 @@ public sealed class JwtOptions
     public string? PreviousSigningKey { get; set; }
 
     /// <summary>Short, because a refresh token renews it; a sign-out ends it within Accounts:Sessions:RevocationCheckInterval.</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    [TimeSpanRange("00:01:00", "1.00:00:00")]
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
     public byte[] SigningKeyBytes() => Convert.FromBase64String(SigningKey);
@@ -47,3 +49,7 @@ public sealed class JwtOptions
         }
     }
 }
+
+/// <summary>Checks the attributes of <see cref="JwtOptions"/> with code generated at build time (no reflection, so the Native AOT build checks them too).</summary>
+[OptionsValidator]
+public sealed partial class JwtOptionsValidator : IValidateOptions<JwtOptions>;

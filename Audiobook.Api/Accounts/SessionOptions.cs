@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using Audiobook.Api.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Audiobook.Api.Accounts;
 
@@ -8,17 +10,21 @@ public sealed class SessionOptions
     public const string Section = "Accounts:Sessions";
 
     /// <summary>A session unused for this long ends; every refresh extends it.</summary>
-    [Range(typeof(TimeSpan), "00:05:00", "365.00:00:00")]
+    [TimeSpanRange("00:05:00", "365.00:00:00")]
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>
     /// A refresh token just replaced is still honoured this long, so a client whose refresh answer was
     /// lost can retry. Any older token presented again revokes the whole session (reuse detection).
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    [TimeSpanRange("00:00:00", "00:01:00")]
     public TimeSpan ReuseGrace { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long an instance trusts that a session is still open before asking the store again.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    [TimeSpanRange("00:00:00", "00:05:00")]
     public TimeSpan RevocationCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
 }
+
+/// <summary>Checks the attributes of <see cref="SessionOptions"/> with code generated at build time (no reflection, so the Native AOT build checks them too).</summary>
+[OptionsValidator]
+public sealed partial class SessionOptionsValidator : IValidateOptions<SessionOptions>;

@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using Audiobook.Api.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Audiobook.Api.Accounts;
 
@@ -14,14 +16,14 @@ public sealed class SignInThrottleOptions
     [Range(1, 100)]
     public int FreeAttempts { get; set; } = 5;
 
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    [TimeSpanRange("00:00:01", "01:00:00")]
     public TimeSpan FirstDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    [TimeSpanRange("00:00:01", "1.00:00:00")]
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>Failures older than this are forgotten.</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    [TimeSpanRange("00:01:00", "30.00:00:00")]
     public TimeSpan FailureMemory { get; set; } = TimeSpan.FromDays(1);
 
     /// <summary>How long after the last failure the next attempt must wait, given the failures so far.</summary>
@@ -36,3 +38,7 @@ public sealed class SignInThrottleOptions
         return delay < MaxDelay ? delay : MaxDelay;
     }
 }
+
+/// <summary>Checks the attributes of <see cref="SignInThrottleOptions"/> with code generated at build time (no reflection, so the Native AOT build checks them too).</summary>
+[OptionsValidator]
+public sealed partial class SignInThrottleOptionsValidator : IValidateOptions<SignInThrottleOptions>;

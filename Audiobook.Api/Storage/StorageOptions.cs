@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using Audiobook.Api.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Audiobook.Api.Storage;
 
@@ -18,11 +20,15 @@ public sealed class StorageOptions
     /// How long one S3 or DynamoDB call may take before it is retried or given up (at most 2 retries):
     /// an unreachable store becomes a quick 503, well inside API Gateway's 29 s, never a hang.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
+    [TimeSpanRange("00:00:01", "00:01:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(4);
 
     public const int MaxErrorRetry = 2;
 }
+
+/// <summary>Checks the attributes of <see cref="StorageOptions"/> with code generated at build time (no reflection, so the Native AOT build checks them too).</summary>
+[OptionsValidator]
+public sealed partial class StorageOptionsValidator : IValidateOptions<StorageOptions>;
 
 /// <summary>The DynamoDB tables (outputs of aws/data.yaml).</summary>
 public sealed class TableOptions
@@ -41,3 +47,7 @@ public sealed class TableOptions
     [Required(ErrorMessage = "Tables:Progress is required (the ProgressTableName output of aws/data.yaml).")]
     public string Progress { get; set; } = "";
 }
+
+/// <summary>Checks the attributes of <see cref="TableOptions"/> with code generated at build time (no reflection, so the Native AOT build checks them too).</summary>
+[OptionsValidator]
+public sealed partial class TableOptionsValidator : IValidateOptions<TableOptions>;

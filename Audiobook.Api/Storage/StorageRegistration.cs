@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.S3;
+using Audiobook.Api.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Audiobook.Api.Storage;
@@ -15,11 +16,11 @@ public static class StorageRegistration
     {
         builder.Services.AddOptions<StorageOptions>()
             .BindConfiguration(StorageOptions.Section)
-            .ValidateDataAnnotations()
+            .ValidateWith<StorageOptions, StorageOptionsValidator>()
             .ValidateOnStart();
         builder.Services.AddOptions<TableOptions>()
             .BindConfiguration(TableOptions.Section)
-            .ValidateDataAnnotations()
+            .ValidateWith<TableOptions, TableOptionsValidator>()
             .ValidateOnStart();
 
         AwsSdkTracing.Register();

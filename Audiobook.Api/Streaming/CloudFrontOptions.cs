@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Audiobook.Api.Streaming;
 
@@ -36,6 +37,10 @@ public sealed class CloudFrontOptions
     public static bool HasActiveKey(CloudFrontOptions options) =>
         options.ActivePrivateKey.Contains("PRIVATE KEY", StringComparison.Ordinal);
 }
+
+/// <summary>Checks the attributes of <see cref="CloudFrontOptions"/> with code generated at build time (no reflection, so the Native AOT build checks them too).</summary>
+[OptionsValidator]
+public sealed partial class CloudFrontOptionsValidator : IValidateOptions<CloudFrontOptions>;
 
 public sealed class CloudFrontKey
 {

@@ -1,3 +1,4 @@
+using Audiobook.Api.Extensions;
 namespace Audiobook.Api.Streaming;
 
 public static class StreamingRegistration
@@ -9,12 +10,12 @@ public static class StreamingRegistration
     public static IHostApplicationBuilder AddStreaming(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<StreamingOptions>().BindConfiguration(StreamingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StreamingOptions>().BindConfiguration(StreamingOptions.Section).ValidateWith<StreamingOptions, StreamingOptionsValidator>().ValidateOnStart();
         services.AddMemoryCache();
         services.AddSingleton<StreamLookups>();
         if (CloudFrontOptions.IsConfigured(builder.Configuration))
         {
-            services.AddOptions<CloudFrontOptions>().BindConfiguration(CloudFrontOptions.Section).ValidateDataAnnotations()
+            services.AddOptions<CloudFrontOptions>().BindConfiguration(CloudFrontOptions.Section).ValidateWith<CloudFrontOptions, CloudFrontOptionsValidator>()
                 .Validate(CloudFrontOptions.HasActiveKey,
                     "CloudFront:Keys:<KeySlot>:PrivateKey must hold a PEM private key; it is read from SSM (<Secrets:ParameterPath>CloudFront/Keys/<slot>/PrivateKey).")
                 .ValidateOnStart();

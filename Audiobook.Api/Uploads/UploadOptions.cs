@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using Audiobook.Api.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Audiobook.Api.Uploads;
 
@@ -12,6 +14,10 @@ public sealed class UploadOptions
 
     /// <summary>How long a presigned upload URL stays valid. At most a day: the bucket expires
     /// objects still tagged pending after 3 days, well after their upload record is gone.</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    [TimeSpanRange("00:01:00", "1.00:00:00")]
     public TimeSpan UrlLifetime { get; set; } = TimeSpan.FromHours(2);
 }
+
+/// <summary>Checks the attributes of <see cref="UploadOptions"/> with code generated at build time (no reflection, so the Native AOT build checks them too).</summary>
+[OptionsValidator]
+public sealed partial class UploadOptionsValidator : IValidateOptions<UploadOptions>;

@@ -24,6 +24,9 @@ public sealed class ConfigurationValidationTests
     [InlineData("Jwt:SigningKey", null, "Jwt:SigningKey")]
     [InlineData("Jwt:SigningKey", "c2hvcnQ=", "Jwt:SigningKey")]
     [InlineData("Uploads:MaxSizeBytes", "0", "MaxSizeBytes")]
+    [InlineData("Streaming:TimeBucket", "00:00:05", "TimeBucket")]
+    [InlineData("Accounts:Sessions:ReuseGrace", "00:05:00", "ReuseGrace")]
+    [InlineData("Storage:RequestTimeout", "00:00:00.500", "RequestTimeout")]
     [InlineData("Secrets:ParameterPath", "no-slashes", "Secrets:ParameterPath")]
     public void A_missing_or_malformed_setting_stops_start_up_naming_it(string key, string? value, string named)
     {
