@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using Audiobook.Tests.Infrastructure;
 
 namespace Audiobook.Tests.Production;
@@ -69,24 +68,5 @@ public sealed class ScriptTests(AppHostFixture apphost)
         Assert.Null(await Get($"/audiobook/{environment}/CloudFront/Keys/A/PrivateKey", secure: true));
         Assert.Null(await Get($"/audiobook-deploy/{environment}/CloudFront/PublicKeyA"));
         Assert.NotNull(await Get($"/audiobook/{environment}/CloudFront/Keys/B/PrivateKey", secure: true));
-    }
-
-    [Fact]
-    public async Task The_lambda_package_holds_the_app_the_handler_and_the_collector_config()
-    {
-        var output = Path.Combine(Path.GetTempPath(), $"audiobook-package-{Guid.NewGuid():N}");
-        var package = await ProcessRunner.RunAsync("bash", ["aws/package.sh", "--output", output], timeout: TimeSpan.FromMinutes(4), cancellationToken: Token);
-        Assert.True(package.ExitCode == 0, package.Output);
-
-        var zip = package.Output.Trim().Split('\n')[^1];
-        using (var archive = ZipFile.OpenRead(zip))
-        {
-            var entries = archive.Entries.ToDictionary(e => e.FullName);
-            Assert.Contains("Audiobook.Api.dll", entries.Keys);
-            Assert.Contains("collector.yaml", entries.Keys);
-            Assert.Equal(Convert.ToInt32("755", 8), (entries["run.sh"].ExternalAttributes >> 16) & Convert.ToInt32("777", 8));
-            Assert.DoesNotContain(entries.Keys, k => k.StartsWith("appsettings.Development", StringComparison.Ordinal));
-        }
-        Directory.Delete(output, recursive: true);
     }
 }

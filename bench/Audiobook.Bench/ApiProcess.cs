@@ -58,15 +58,17 @@ public sealed class ApiProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ApiProcess> StartAsync(string dll, IReadOnlyDictionary<string, string> environment, CancellationToken ct)
+    public static async Task<ApiProcess> StartAsync(string program, IReadOnlyDictionary<string, string> environment, CancellationToken ct)
     {
         var port = FreePort();
         var address = new Uri($"http://127.0.0.1:{port}");
-        var start = new ProcessStartInfo("dotnet", [dll])
+        // A .dll runs on the shared runtime; anything else is a Native AOT executable.
+        var managed = program.EndsWith(".dll", StringComparison.Ordinal);
+        var start = new ProcessStartInfo(managed ? "dotnet" : program, managed ? [program] : [])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            WorkingDirectory = Path.GetDirectoryName(program)!,
         };
         foreach (var (name, value) in environment)
         {
@@ -77,7 +79,7 @@ public sealed class ApiProcess : IAsyncDisposable
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var clock = Stopwatch.StartNew();
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start " + dll);
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start " + program);
         var api = new ApiProcess(process, address);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) api.output.Enqueue(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) api.output.Enqueue(e.Data); };
@@ -88,7 +90,7 @@ public sealed class ApiProcess : IAsyncDisposable
             ct.ThrowIfCancellationRequested();
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"{Path.GetFileName(dll)} exited ({process.ExitCode}):\n" + string.Join('\n', api.output.TakeLast(30)));
+                throw new InvalidOperationException($"{Path.GetFileName(program)} exited ({process.ExitCode}):\n" + string.Join('\n', api.output.TakeLast(30)));
             }
             try
             {
@@ -112,7 +114,7 @@ public sealed class ApiProcess : IAsyncDisposable
             await Task.Delay(5, ct);
             if (clock.Elapsed > TimeSpan.FromMinutes(1))
             {
-                throw new TimeoutException($"{Path.GetFileName(dll)} was not healthy within a minute:\n" + string.Join('\n', api.output.TakeLast(30)));
+                throw new TimeoutException($"{Path.GetFileName(program)} was not healthy within a minute:\n" + string.Join('\n', api.output.TakeLast(30)));
             }
         }
         api.Startup = clock.Elapsed;

@@ -8,8 +8,11 @@ using Audiobook.Load;
 
 namespace Audiobook.Bench;
 
-/// <summary>Each goal of the benchmark issue, measured as a ratio within one run where it can be.</summary>
-public sealed partial class Measurements(BenchAppHost apphost, Report report, CancellationToken ct)
+/// <summary>
+/// Each goal of the benchmark issue, measured as a ratio within one run where it can be, on
+/// <paramref name="apiExecutable"/>: the build production runs (Native AOT).
+/// </summary>
+public sealed partial class Measurements(BenchAppHost apphost, Report report, string apiExecutable, CancellationToken ct)
 {
     private const int Clients = 32;
     private static readonly TimeSpan Phase = TimeSpan.FromSeconds(5);
@@ -48,7 +51,7 @@ public sealed partial class Measurements(BenchAppHost apphost, Report report, Ca
     /// <summary>Stream URLs per second against /alive per second, same process, 32 clients; and the memory meanwhile.</summary>
     public async Task<double> IssuanceAsync(bool cloudFront)
     {
-        await using var api = await ApiProcess.StartAsync(Repository.Output("Audiobook.Api"), apphost.ProductionApiEnvironment(cloudFront), ct);
+        await using var api = await ApiProcess.StartAsync(apiExecutable, apphost.ProductionApiEnvironment(cloudFront), ct);
         var user = await ApiUserSession.CreateAsync(api.Address, ct);
         var bookId = await user.CreateBookAsync("Issuance", ct);
         var chapterId = await user.AddChapterAsync(bookId, Sample("faststart.m4a"), ct);
@@ -72,7 +75,7 @@ public sealed partial class Measurements(BenchAppHost apphost, Report report, Ca
     /// <summary>The first library page of a 50-book and a 5,000-book account: p99 latency ratio.</summary>
     public async Task LibraryAsync()
     {
-        await using var api = await ApiProcess.StartAsync(Repository.Output("Audiobook.Api"), apphost.ProductionApiEnvironment(false), ct);
+        await using var api = await ApiProcess.StartAsync(apiExecutable, apphost.ProductionApiEnvironment(false), ct);
         var small = await ApiUserSession.CreateAsync(api.Address, ct);
         var large = await ApiUserSession.CreateAsync(api.Address, ct);
         var clock = Stopwatch.StartNew();
@@ -107,7 +110,7 @@ public sealed partial class Measurements(BenchAppHost apphost, Report report, Ca
     {
         var path = Path.Combine(Path.GetTempPath(), "audiobook-bench-200mb-moov-at-end.m4a");
         PadMediaData(Sample("moov-at-end.m4a"), path, 200L * 1024 * 1024);
-        await using var api = await ApiProcess.StartAsync(Repository.Output("Audiobook.Api"), apphost.ProductionApiEnvironment(false), ct);
+        await using var api = await ApiProcess.StartAsync(apiExecutable, apphost.ProductionApiEnvironment(false), ct);
         var user = await ApiUserSession.CreateAsync(api.Address, ct);
         var bookId = await user.CreateBookAsync("Large", ct);
         await user.AddChapterAsync(bookId, Sample("faststart.m4a"), ct); // warm: code paths loaded before measuring
@@ -138,7 +141,7 @@ public sealed partial class Measurements(BenchAppHost apphost, Report report, Ca
         // production timeout meant for AWS. A longer one measures the API, not the emulator's queue.
         var environment = apphost.ProductionApiEnvironment(false);
         environment["Storage__RequestTimeout"] = "00:00:30";
-        await using var api = await ApiProcess.StartAsync(Repository.Output("Audiobook.Api"), environment, ct);
+        await using var api = await ApiProcess.StartAsync(apiExecutable, environment, ct);
         var audio = await File.ReadAllBytesAsync(Sample("faststart.m4a"), ct);
         var (result, maxRss) = await api.WithPeakRssAsync(() => LoadDriver.RunAsync(new LoadOptions(api.Address, listeners, duration, audio), ct));
 

@@ -21,20 +21,28 @@ using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(30));
 var ct = cancel.Token;
 var report = new Report();
 
-Console.WriteLine("Publishing ReadyToRun builds of the API and the bare API…");
-var r2r = only.Contains("startup") ? await PublishReadyToRunAsync(ct) : null;
+// Native AOT is what aws/package.sh ships: every goal but start-up is measured on it. Start-up is
+// measured for each build against the bare API built the same way.
+var startup = only.Contains("startup");
+Console.WriteLine("Publishing the Native AOT build of the API" + (startup ? ", and ReadyToRun and Native AOT builds of the bare API…" : "…"));
+var aot = await PublishAsync(Build.NativeAot, startup, ct);
+var r2r = startup ? await PublishAsync(Build.ReadyToRun, startup, ct) : null;
 
 Console.WriteLine("Starting the AppHost (moto, aws/data.yaml)…");
 await using (var apphost = await BenchAppHost.StartAsync(ct))
 {
-    var measure = new Measurements(apphost, report, ct);
+    var measure = new Measurements(apphost, report, aot?.Api ?? Repository.Output("Audiobook.Api"), ct);
     Console.WriteLine("Measuring…");
-    if (only.Contains("startup"))
+    if (startup)
     {
         await measure.StartupAsync("JIT build", Repository.Output("Audiobook.Api"), Repository.Output("Audiobook.BareApi"));
-        if (r2r is { } published)
+        if (r2r is { Bare: { } r2rBare } r2rBuild)
         {
-            await measure.StartupAsync("ReadyToRun", published.Api, published.Bare);
+            await measure.StartupAsync("ReadyToRun", r2rBuild.Api, r2rBare);
+        }
+        if (aot is { Bare: { } aotBare } aotBuild)
+        {
+            await measure.StartupAsync("Native AOT", aotBuild.Api, aotBare);
         }
     }
     var rss = 0.0;
@@ -57,7 +65,7 @@ await using (var apphost = await BenchAppHost.StartAsync(ct))
     }
     if (rss > 0)
     {
-        report.Add($"API memory under the {listeners}-client load and 32-client issuance (max RSS)",
+        report.Add($"API memory ({(aot is null ? "JIT build: the Native AOT build failed" : "Native AOT, as on Lambda")}) under the {listeners}-client load and 32-client issuance (max RSS)",
             $"{rss.ToString("0", CultureInfo.InvariantCulture)} MB", "< 150 MB", rss < 150);
     }
 }
@@ -78,13 +86,22 @@ int Option(string name, int fallback)
     return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
 }
 
-async Task<(string Api, string Bare)?> PublishReadyToRunAsync(CancellationToken token)
+async Task<(string Api, string? Bare)?> PublishAsync(Build build, bool withBare, CancellationToken token)
 {
-    var output = Path.Combine(Path.GetTempPath(), "audiobook-bench-r2r");
-    foreach (var (project, name) in new[] { ("Audiobook.Api/Audiobook.Api.csproj", "api"), ("bench/Audiobook.BareApi/Audiobook.BareApi.csproj", "bare") })
+    var output = Path.Combine(Path.GetTempPath(), $"audiobook-bench-{build}");
+    // Native AOT links with clang, or with gcc where clang is missing (as aws/package.sh does).
+    string[] properties = build == Build.NativeAot
+        ? ["-p:PublishAot=true", $"-p:CppCompilerAndLinker={(File.Exists("/usr/bin/clang") ? "clang" : "gcc")}"]
+        : ["--self-contained", "false", "-p:PublishAot=false", "-p:PublishReadyToRun=true"];
+    var projects = new List<(string Project, string Name)> { ("Audiobook.Api/Audiobook.Api.csproj", "api") };
+    if (withBare)
+    {
+        projects.Add(("bench/Audiobook.BareApi/Audiobook.BareApi.csproj", "bare"));
+    }
+    foreach (var (project, name) in projects)
     {
         var publish = Process.Start(new ProcessStartInfo("dotnet",
-            ["publish", Repository.File(project), "-c", "Release", "-r", "linux-x64", "--self-contained", "false", "-p:PublishReadyToRun=true", "-o", Path.Combine(output, name)])
+            ["publish", Repository.File(project), "-c", "Release", "-r", "linux-x64", .. properties, "-o", Path.Combine(output, name)])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -93,9 +110,16 @@ async Task<(string Api, string Bare)?> PublishReadyToRunAsync(CancellationToken 
         await publish.WaitForExitAsync(token);
         if (publish.ExitCode != 0)
         {
-            report.Note($"ReadyToRun not measured: publishing {project} failed: {log.Split('\n').FirstOrDefault(l => l.Contains("error", StringComparison.OrdinalIgnoreCase))?.Trim()}");
+            report.Note($"{build} not measured: publishing {project} failed: {log.Split('\n').FirstOrDefault(l => l.Contains("error", StringComparison.OrdinalIgnoreCase))?.Trim()}");
             return null;
         }
     }
-    return (Path.Combine(output, "api", "Audiobook.Api.dll"), Path.Combine(output, "bare", "Audiobook.BareApi.dll"));
+    var extension = build == Build.NativeAot ? "" : ".dll";
+    return (Path.Combine(output, "api", "Audiobook.Api" + extension), withBare ? Path.Combine(output, "bare", "Audiobook.BareApi" + extension) : null);
+}
+
+internal enum Build
+{
+    ReadyToRun,
+    NativeAot,
 }
