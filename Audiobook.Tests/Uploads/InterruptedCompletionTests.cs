@@ -68,6 +68,43 @@ public sealed class InterruptedCompletionTests(AppHostFixture apphost)
         Assert.Empty(await apphost.ObjectTagsAsync($"books/{bookId}/chapters/{uploadId}.m4a")); // the lifecycle rule leaves it alone
     }
 
+    /// <summary>
+    /// The interleaving the concurrent test can only hit by chance, made certain: a complete finds
+    /// no chapter yet, then another instance completes the same upload (chapter written, upload record
+    /// removed), then the first reads the upload — gone. It must answer with that chapter, not 404.
+    /// </summary>
+    [Fact]
+    public async Task A_complete_overtaken_between_its_chapter_check_and_its_upload_read_answers_with_the_same_chapter()
+    {
+        string? watchedChapterKey = null;
+        Func<Task<HttpResponseMessage>> rivalComplete = () => throw new InvalidOperationException("not armed");
+        HttpResponseMessage? rivalAnswer = null;
+        Interleaving<IAmazonDynamoDB>? overtaken = null;
+        await using var rival = InProcessApi.Create(apphost, "Development");
+        await using var api = InProcessApi.Create(apphost, "Development").WithWebHostBuilder(web => web.ConfigureTestServices(services =>
+            Decorate<IAmazonDynamoDB>(services, db => Interleaving<IAmazonDynamoDB>.Wrap(db,
+                (m, args) => m.Name == "GetItemAsync" && args?[0] is GetItemRequest get && get.Key.TryGetValue("sk", out var sk) && sk.S == watchedChapterKey,
+                async () => rivalAnswer = await rivalComplete(),
+                out overtaken))));
+        using var user = await CreateAsync(api.CreateClient());
+        var bookId = IdOf(await user.CreateBookAsync());
+        var uploadId = (await user.UploadAsync(bookId, Mp4Samples.Read("faststart.m4a")))["uploadId"]!.GetValue<string>();
+        using var rivalHttp = rival.CreateClient();
+        rivalHttp.DefaultRequestHeaders.Authorization = new("Bearer", user.AccessToken);
+        rivalComplete = () => rivalHttp.PostAsync($"/api/v1/books/{bookId}/uploads/{uploadId}/complete", null, Token);
+        watchedChapterKey = $"CHAPTER#{uploadId}";
+
+        var chapter = await ReadAsync(await user.CompleteAsync(bookId, uploadId), HttpStatusCode.Created);
+
+        Assert.True(overtaken?.HasStruck, "the rival never slipped in");
+        var rivals = await ReadAsync(rivalAnswer!, HttpStatusCode.Created);
+        Assert.Equal(IdOf(rivals), IdOf(chapter));
+        Assert.Equal(1, chapter["number"]!.GetValue<int>());
+        var chapters = await ReadAsync(await user.Http.GetAsync($"/api/v1/books/{bookId}/chapters", Token), HttpStatusCode.OK);
+        Assert.Single(chapters["items"]!.AsArray());
+        Assert.Empty(await apphost.UploadRecordsAsync(bookId));
+    }
+
     private static bool WritesAChapter(MethodInfo method, object?[]? args) =>
         method.Name == "TransactWriteItemsAsync"
         && args?[0] is TransactWriteItemsRequest request
