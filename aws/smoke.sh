@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The seed's production smoke test (task 12), against any running Audiobook API: register and
 # log in → create a book → upload an .m4a straight to storage → complete → fetch the stream URL
-# and play a byte range (206) → download URL names the file → clean up. Exits non-zero on the
+# and play a byte range (206) → download URL names the file → save and resume progress → a
+# malformed body gets 400 problem+json → clean up → refresh the session, sign out, and the
+# refresh token no longer works. Exits non-zero on the
 # first failure, saying which step failed. Run before and after every deployment.
 set -euo pipefail
 
@@ -62,6 +64,7 @@ call POST /api/v1/auth/register 201 "$(jq -nc --arg e "$email" --arg p "$passwor
 step "log in"
 call POST /api/v1/auth/login 200 "$(jq -nc --arg e "$email" --arg p "$password" '{email:$e,password:$p}')"
 token="$(jq -r .accessToken "$work/body")"
+refresh="$(jq -r .refreshToken "$work/body")"
 
 step "create a book"
 call POST /api/v1/books 201 '{"title":"Smoke test","author":"aws/smoke.sh"}'
@@ -98,6 +101,25 @@ download="$(jq -r .url "$work/body")"
 curl -sS -o /dev/null -D "$work/headers" -H 'Range: bytes=0-0' "$download"
 grep -qi '^content-disposition: attachment' "$work/headers" || fail "the download URL does not answer Content-Disposition: attachment"
 
+step "save progress, resume it elsewhere"
+call PUT "/api/v1/books/${book}/progress" 200 "$(jq -nc --arg c "$chapter" --arg t "$(date -u +%Y-%m-%dT%H:%M:%SZ)" '{chapterId:$c,positionSeconds:2.5,clientUpdatedAt:$t}')"
+call GET /api/v1/me/progress 200
+[[ "$(jq -r --arg b "$book" '[.items[] | select(.bookId == $b)][0].positionSeconds' "$work/body")" == 2.5 ]] \
+  || fail "continue-listening does not hold the saved position: $(head -c 300 "$work/body")"
+
+step "a malformed request is refused with problem+json"
+bad_type="$(curl -sS -o "$work/body" -w '%{http_code} %{content_type}' -X POST "${base}/api/v1/books" \
+  -H "Authorization: Bearer ${token}" -H 'Content-Type: application/json' --data '{"title":')"
+[[ "$bad_type" == "400 application/problem+json"* ]] || fail "a truncated JSON body answered '$bad_type', expected 400 problem+json"
+
 step "clean up"
 call DELETE "/api/v1/books/${book}" 204
+
+step "refresh the session, then sign out"
+call POST /api/v1/auth/refresh 200 "$(jq -nc --arg r "$refresh" '{refreshToken:$r}')"
+token="$(jq -r .accessToken "$work/body")"
+refresh="$(jq -r .refreshToken "$work/body")"
+call POST /api/v1/auth/logout 204
+token=""
+call POST /api/v1/auth/refresh 401 "$(jq -nc --arg r "$refresh" '{refreshToken:$r}')"
 step "passed against ${base}"
