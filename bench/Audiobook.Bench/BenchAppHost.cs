@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Audiobook.Load;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -61,11 +62,7 @@ public sealed partial class BenchAppHost : IAsyncDisposable
     /// <summary>The API's settings for a process of our own, as on Lambda: Production, AWS endpoint, secrets from SSM.</summary>
     public Dictionary<string, string> ProductionApiEnvironment(bool cloudFront)
     {
-        var environment = ApiEnvironment
-            .Where(kv => kv.Key.StartsWith("AWS_", StringComparison.Ordinal) || kv.Key.Contains("__", StringComparison.Ordinal))
-            .ToDictionary(kv => kv.Key, kv => kv.Value);
-        environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        environment["AllowedHosts"] = "localhost;127.0.0.1";
+        var environment = ApiProcess.ProductionSettings(ApiEnvironment);
         environment["Logging__LogLevel__Default"] = "Information";
         foreach (var (name, value) in LambdaRuntimeSettings)
         {

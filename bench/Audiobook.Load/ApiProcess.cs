@@ -4,11 +4,12 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Audiobook.Bench;
+namespace Audiobook.Load;
 
 /// <summary>
-/// An API started as a process of its own (as Lambda starts it: a fresh `dotnet` process), timed
-/// from launch to its first healthy /health answer, with its resident memory readable from /proc.
+/// An API started as a process of its own (as Lambda starts it: a fresh process), timed from launch
+/// to its first healthy /health answer, with its resident memory readable from /proc. The bench
+/// measures with it; the tests start the Lambda package's native API with it.
 /// </summary>
 public sealed class ApiProcess : IAsyncDisposable
 {
@@ -58,11 +59,28 @@ public sealed class ApiProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The settings an AppHost hands its API (AWS endpoint and credentials, bucket, tables, secrets
+    /// path: AWS_* and Section__Key variables), turned into production's: Production, trusted hosts.
+    /// </summary>
+    public static Dictionary<string, string> ProductionSettings(IReadOnlyDictionary<string, string> apphostApiEnvironment)
+    {
+        var settings = apphostApiEnvironment
+            .Where(kv => kv.Key.StartsWith("AWS_", StringComparison.Ordinal) || kv.Key.Contains("__", StringComparison.Ordinal))
+            .ToDictionary(kv => kv.Key, kv => kv.Value);
+        settings["ASPNETCORE_ENVIRONMENT"] = "Production";
+        settings["AllowedHosts"] = "localhost;127.0.0.1";
+        return settings;
+    }
+
+    /// <summary>
+    /// Starts <paramref name="program"/> (a .dll on the shared runtime, or an executable: a Native AOT
+    /// build, or a script that starts one) on a free loopback port and waits for its first healthy /health.
+    /// </summary>
     public static async Task<ApiProcess> StartAsync(string program, IReadOnlyDictionary<string, string> environment, CancellationToken ct)
     {
         var port = FreePort();
         var address = new Uri($"http://127.0.0.1:{port}");
-        // A .dll runs on the shared runtime; anything else is a Native AOT executable.
         var managed = program.EndsWith(".dll", StringComparison.Ordinal);
         var start = new ProcessStartInfo(managed ? "dotnet" : program, managed ? [program] : [])
         {
