@@ -5,6 +5,7 @@ using Audiobook.Api.Extensions;
 using Audiobook.Api.Http;
 using Audiobook.Api.Progress;
 using Audiobook.Api.Secrets;
+using Audiobook.Api.Storage;
 using Audiobook.Api.Uploads;
 using Scalar.AspNetCore;
 
@@ -17,6 +18,7 @@ builder.AddServiceDefaults();
 builder.AddApplicationServices();
 
 var app = builder.Build();
+app.StartStorageProbe();
 
 app.UseForwardedHeaders();
 app.UseMiddleware<SecurityHeaders>();

@@ -46,7 +46,17 @@ public static class StorageRegistration
         });
 
         builder.Services.AddSingleton<AudioStore>();
-        builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("aws-storage", timeout: TimeSpan.FromSeconds(5));
+        builder.Services.AddSingleton<StorageProbe>();
+        builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("aws-storage", timeout: StorageProbe.Timeout);
         return builder;
     }
+
+    /// <summary>
+    /// Starts the first <see cref="StorageProbe"/> now, off the calling thread, so that it runs while
+    /// the request pipeline is built and the server starts: a cold start's first /health (what the
+    /// Lambda Web Adapter waits for) finds it under way or done. Start-up does not wait for it, and
+    /// settings it cannot use are reported by start-up's own validation.
+    /// </summary>
+    public static void StartStorageProbe(this IHost app) =>
+        _ = Task.Run(() => app.Services.GetRequiredService<StorageProbe>().CheckAsync());
 }
