@@ -18,7 +18,6 @@ builder.AddServiceDefaults();
 builder.AddApplicationServices();
 
 var app = builder.Build();
-app.StartStorageProbe();
 
 app.UseForwardedHeaders();
 app.UseMiddleware<SecurityHeaders>();
@@ -52,4 +51,6 @@ app.MapProgressApi();
 
 // The secrets join the configuration (waiting for SSM if need be) before anything reads them.
 builder.Configuration.AddSsmParameters(secrets);
+// The first /health's storage probe runs while the server starts (once the configuration is whole).
+app.StartStorageProbe();
 app.Run();
