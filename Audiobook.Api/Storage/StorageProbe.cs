@@ -9,8 +9,9 @@ namespace Audiobook.Api.Storage;
 /// <summary>
 /// Asks the audio bucket and every table whether they answer: what /health promises. One probe
 /// answers every /health asked while it runs and for <see cref="Freshness"/> after it started —
-/// /health is anonymous and not rate-limited, and each probe is five AWS calls (DynamoDB's
-/// DescribeTable has a low per-account rate), so a flood of /health cannot become a flood of them.
+/// /health is anonymous and not rate-limited, and each probe is five AWS calls (DescribeTable is a
+/// control-plane call: AWS throttles them per account and Region, all tables and callers together, and
+/// asks that they not be repeated at short intervals), so a flood of /health cannot become a flood of them.
 /// </summary>
 public sealed class StorageProbe(
     IAmazonS3 s3,
