@@ -14,48 +14,28 @@ public enum FaultTiming
 /// Wraps a real AWS client and fails, once, the first asynchronous call that matches: a drop of the
 /// connection, as the SDK would report it. Everything else goes straight through to the emulator.
 /// </summary>
-public class FaultInjection<T> : DispatchProxy
+public class FaultInjection<T> : StrikeOnceProxy<T>
     where T : class
 {
-    private T inner = null!;
-    private Func<MethodInfo, object?[]?, bool> matches = null!;
     private FaultTiming timing;
-    private int struck;
-
-    public bool HasStruck => Volatile.Read(ref struck) == 1;
 
     public static T Wrap(T inner, FaultTiming timing, Func<MethodInfo, object?[]?, bool> matches, out FaultInjection<T> fault)
     {
-        var proxy = Create<T, FaultInjection<T>>();
-        fault = (FaultInjection<T>)(object)proxy;
-        fault.inner = inner;
+        var wrapped = Wrap(inner, matches, out fault);
         fault.timing = timing;
-        fault.matches = matches;
-        return proxy;
+        return wrapped;
     }
 
     protected override object? Invoke(MethodInfo? method, object?[]? args)
     {
         ArgumentNullException.ThrowIfNull(method);
-        var strike = method.ReturnType.IsGenericType && method.ReturnType.GetGenericTypeDefinition() == typeof(Task<>)
-            && matches(method, args) && Interlocked.Exchange(ref struck, 1) == 0;
+        var strike = Strikes(method, args);
         if (strike && timing == FaultTiming.BeforeCall)
         {
-            return Fail(method.ReturnType.GetGenericArguments()[0]);
+            return Fail(ResultType(method));
         }
-        object? result;
-        try
-        {
-            result = method.Invoke(inner, args);
-        }
-        catch (TargetInvocationException ex) when (ex.InnerException is not null)
-        {
-            throw ex.InnerException;
-        }
-        return strike
-            ? typeof(FaultInjection<T>).GetMethod(nameof(ThenFail), BindingFlags.NonPublic | BindingFlags.Static)!
-                .MakeGenericMethod(method.ReturnType.GetGenericArguments()[0]).Invoke(null, [result])
-            : result;
+        var result = CallInner(method, args);
+        return strike ? ContinueWith(nameof(ThenFail), method, result) : result;
     }
 
     private static HttpRequestException Dropped() => new("The connection was reset (fault injected by the test).");
