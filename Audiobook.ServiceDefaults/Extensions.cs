@@ -1,5 +1,7 @@
-// The same shape as every Aspire app's ServiceDefaults: telemetry, health checks, resilience and
-// service discovery, shared by every service project of the solution.
+// The shape of every Aspire app's ServiceDefaults, shared by every service project of the solution:
+// telemetry and health checks. The template's service discovery and HTTP resilience defaults are left
+// out: no service here calls another through IHttpClientFactory (the AWS SDK has its own clients and
+// retries), and each cost the cold start registrations and validated options (bench/).
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,17 +25,16 @@ public static class Extensions
     {
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
-        builder.Services.AddServiceDiscovery();
-        builder.Services.ConfigureHttpClientDefaults(http =>
-        {
-            http.AddStandardResilienceHandler();
-            http.AddServiceDiscovery();
-        });
         return builder;
     }
 
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        // Logs go to the console (the terminal, CloudWatch Logs on Lambda) and to OpenTelemetry (the
+        // dashboard). The default Debug and EventSource providers reach nothing there, yet every logger
+        // created runs each provider's filter rules, by reflection under Native AOT, on the cold start.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole();
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;

@@ -7,7 +7,7 @@ namespace Audiobook.Tests.Foundation;
 /// <summary>Bad configuration stops start-up with a message naming the setting, not a failure deep in a request.</summary>
 public sealed class ConfigurationValidationTests
 {
-    private static readonly Dictionary<string, string?> Valid = new()
+    internal static readonly Dictionary<string, string?> Valid = new()
     {
         ["Storage:BucketName"] = "audiobook-test-audio",
         ["Tables:Users"] = "u",
