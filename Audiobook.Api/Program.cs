@@ -49,8 +49,11 @@ app.MapUploadsApi();
 app.MapChaptersApi();
 app.MapProgressApi();
 
+// While SSM answers, what needs no secret gets ready: the first /health's storage probe starts (storage
+// settings never come from SSM), and the hosted services (the server, telemetry) are composed, which
+// the host would otherwise do first thing when it starts. None of them reads a secret.
+app.StartStorageProbe();
+_ = app.Services.GetServices<IHostedService>();
 // The secrets join the configuration (waiting for SSM if need be) before anything reads them.
 builder.Configuration.AddSsmParameters(secrets);
-// The first /health's storage probe runs while the server starts (once the configuration is whole).
-app.StartStorageProbe();
 app.Run();
