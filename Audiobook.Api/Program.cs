@@ -9,10 +9,12 @@ using Audiobook.Api.Storage;
 using Audiobook.Api.Uploads;
 using Scalar.AspNetCore;
 
+// The secrets' round trip to SSM, with the AWS SDK's first use, starts before anything else when the
+// environment names their path (Lambda, the AppHost) and runs while the app is composed (start-up,
+// bench/); nothing reads a secret before they join the configuration, below.
+var early = SsmParameterConfiguration.StartLoadingSsmParameters(args);
 var builder = WebApplication.CreateBuilder(args);
-// The secrets' round trip to SSM, with the AWS SDK's first use, runs while the app is composed
-// (start-up, bench/); nothing reads a secret before they join the configuration, below.
-var secrets = builder.StartLoadingSsmParameters();
+var secrets = builder.StartLoadingSsmParameters(early);
 
 builder.AddServiceDefaults();
 builder.AddApplicationServices();

@@ -12,23 +12,45 @@ public static class SsmParameterConfiguration
     public const string PathSetting = "Secrets:ParameterPath";
 
     /// <summary>
-    /// Starts reading the parameters under <c>Secrets:ParameterPath</c> (when that setting is present)
-    /// and returns at once, so that the round trip to SSM, and the AWS SDK's first use, run while the
-    /// services are composed. <see cref="AddSsmParameters"/> waits for them.
+    /// Starts reading the parameters before the application builder exists, when the environment or the
+    /// command line names a well-formed <c>Secrets:ParameterPath</c> (as on Lambda and under the
+    /// AppHost), and returns at once: the AWS SDK's first use and the round trip to SSM then run while
+    /// the builder reads its configuration and the services are composed. Null when they name none;
+    /// <see cref="StartLoadingSsmParameters(IHostApplicationBuilder, SsmParameterSource?)"/> decides.
     /// </summary>
-    public static SsmParameterSource? StartLoadingSsmParameters(this IHostApplicationBuilder builder)
+    public static SsmParameterSource? StartLoadingSsmParameters(string[] args) => StartLoadingSsmParameters(args, CreateClient);
+
+    internal static SsmParameterSource? StartLoadingSsmParameters(string[] args, Func<IAmazonSimpleSystemsManagement> createClient)
+    {
+        var path = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build()[PathSetting];
+        return IsWellFormed(path) ? SsmParameterSource.Start(path!, createClient) : null;
+    }
+
+    /// <summary>
+    /// The read of the parameters under the builder's <c>Secrets:ParameterPath</c> (none when the setting
+    /// is absent): <paramref name="early"/> when it reads that path already, otherwise one started now.
+    /// <see cref="AddSsmParameters"/> waits for it.
+    /// </summary>
+    public static SsmParameterSource? StartLoadingSsmParameters(this IHostApplicationBuilder builder, SsmParameterSource? early) =>
+        builder.StartLoadingSsmParameters(early, CreateClient);
+
+    internal static SsmParameterSource? StartLoadingSsmParameters(this IHostApplicationBuilder builder, SsmParameterSource? early, Func<IAmazonSimpleSystemsManagement> createClient)
     {
         var path = builder.Configuration[PathSetting];
         if (string.IsNullOrWhiteSpace(path))
         {
             return null;
         }
-        if (!path.StartsWith('/') || !path.EndsWith('/'))
+        if (!IsWellFormed(path))
         {
             throw new InvalidOperationException($"{PathSetting} must start and end with '/', for example /audiobook/production/ (was '{path}').");
         }
-        return SsmParameterSource.Start(path, () => new AmazonSimpleSystemsManagementClient());
+        return early?.Path == path ? early : SsmParameterSource.Start(path, createClient);
     }
+
+    private static bool IsWellFormed(string? path) => path is not null && path.StartsWith('/') && path.EndsWith('/');
+
+    private static AmazonSimpleSystemsManagementClient CreateClient() => new();
 
     /// <summary>Adds the parameters being read: waits for them, or throws why they could not be read.</summary>
     public static void AddSsmParameters(this IConfigurationBuilder configuration, SsmParameterSource? parameters)
@@ -44,6 +66,8 @@ public sealed class SsmParameterSource : IConfigurationSource
 {
     private readonly string path;
     private readonly Task<Dictionary<string, string?>> loading;
+
+    internal string Path => path;
 
     private SsmParameterSource(string path, Task<Dictionary<string, string?>> loading)
     {

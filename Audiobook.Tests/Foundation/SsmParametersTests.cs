@@ -3,6 +3,7 @@ using Amazon.SimpleSystemsManagement.Model;
 using Audiobook.Api.Secrets;
 using Audiobook.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 
 namespace Audiobook.Tests.Foundation;
 
@@ -37,6 +38,31 @@ public sealed class SsmParametersTests(AppHostFixture apphost)
             Assert.Equal(value, built[name.Replace('/', ':')]);
         }
         Assert.Equal(written.Count, built.AsEnumerable().Count(kv => kv.Value is not null));
+    }
+
+    [Fact]
+    public void A_read_started_before_the_builder_is_kept_only_when_the_builder_names_the_same_path()
+    {
+        var path = $"/audiobook-test/{Guid.NewGuid():N}/";
+        Func<IAmazonSimpleSystemsManagement> client = () => AwsClients.Ssm(apphost.Setting("AWS_ENDPOINT_URL"));
+
+        var early = SsmParameterConfiguration.StartLoadingSsmParameters([$"--{SsmParameterConfiguration.PathSetting}={path}"], client);
+
+        Assert.NotNull(early);
+        Assert.Same(early, Builder(path).StartLoadingSsmParameters(early, client));
+        var other = Builder(path + "other/").StartLoadingSsmParameters(early, client);
+        Assert.NotNull(other);
+        Assert.NotSame(early, other);
+        Assert.Null(Builder(null).StartLoadingSsmParameters(early, client));
+        // A malformed path is left to the builder, whose configuration has the last word and names it.
+        Assert.Null(SsmParameterConfiguration.StartLoadingSsmParameters([$"--{SsmParameterConfiguration.PathSetting}=no-slashes"], client));
+    }
+
+    private static HostApplicationBuilder Builder(string? path)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection([new(SsmParameterConfiguration.PathSetting, path)]);
+        return builder;
     }
 
     [Fact]
