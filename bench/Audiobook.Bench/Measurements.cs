@@ -21,8 +21,11 @@ public sealed partial class Measurements(BenchAppHost apphost, Report report, st
 
     private static string F(double value, string format = "0.00") => value.ToString(format, CultureInfo.InvariantCulture);
 
-    /// <summary>Launch to first healthy /health, median of several alternating starts, against a bare minimal API.</summary>
-    public async Task StartupAsync(string label, string apiDll, string bareDll, int runs = 5)
+    /// <summary>
+    /// Launch to first healthy /health, median of alternating starts, against a bare minimal API. Eleven
+    /// of each: a start varies by ±10 ms on this kind of machine, and five left the median at its mercy.
+    /// </summary>
+    public async Task StartupAsync(string label, string apiDll, string bareDll, int runs = 11)
     {
         var api = new List<double>();
         var listening = new List<double>();
