@@ -7,7 +7,6 @@ using Audiobook.Api.Progress;
 using Audiobook.Api.Secrets;
 using Audiobook.Api.Storage;
 using Audiobook.Api.Uploads;
-using Scalar.AspNetCore;
 
 // The secrets' round trip to SSM, with the AWS SDK's first use, starts before anything else when the
 // environment names their path (Lambda, the AppHost) and runs while the app is composed (start-up,
@@ -38,12 +37,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
 
-if (app.Environment.IsDevelopment())
-{
-    app.MapOpenApi().AllowAnonymous();
-    app.MapScalarApiReference().AllowAnonymous();
-}
-
+app.MapApiReference();
 app.MapDefaultEndpoints();
 app.MapAccountsApi();
 app.MapBooksApi();

@@ -50,7 +50,7 @@ public static class ApplicationServices
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
 
         services.Configure<RouteOptions>(routes => routes.SetParameterPolicy<IdRouteConstraint>(IdRouteConstraint.Name));
-        services.AddOpenApi();
+        services.AddApiReference();
         return builder;
     }
 }

@@ -63,6 +63,11 @@ public sealed partial class LambdaPackageTests(AppHostFixture apphost)
             Assert.NotNull(newest);
             Assert.True(newest <= LambdaGlibc, $"The executable needs glibc {newest}; Lambda's Amazon Linux 2023 has {LambdaGlibc}.");
 
+            // The published build leaves the development-only API reference out (Http/ApiReference.cs):
+            // compiled in, Scalar's assembly name would be in the executable's metadata.
+            var image = await File.ReadAllBytesAsync(executable, Token);
+            Assert.True(image.AsSpan().IndexOf("Scalar.AspNetCore"u8) < 0, "The package's executable has the API reference (Scalar) compiled in.");
+
             // run.sh, as the Lambda Web Adapter starts it, until /health answers 200.
             await using var api = await ApiProcess.StartAsync(Path.Combine(root, "run.sh"), ProductionSettings(), Token);
             var smoke = await ProcessRunner.RunAsync("bash", ["aws/smoke.sh", "--base-url", api.Address.ToString().TrimEnd('/')], timeout: TimeSpan.FromMinutes(2), cancellationToken: Token);
