@@ -9,17 +9,18 @@ using Audiobook.Api.Storage;
 using Audiobook.Api.Uploads;
 
 // The secrets' round trip to SSM, with the AWS SDK's first use, starts before anything else when the
-// environment names their path (Lambda, the AppHost) and runs while the app is composed (start-up,
-// bench/); nothing reads a secret before they join the configuration, below.
+// environment names their path (Lambda, the AppHost) and runs while the app is composed and the server
+// starts (start-up, bench/); the secrets gate lets no request through before they are in and valid.
 var early = SsmParameterConfiguration.StartLoadingSsmParameters(args);
 var builder = WebApplication.CreateBuilder(args);
-var secrets = builder.StartLoadingSsmParameters(early);
+builder.AddSecrets(early);
 
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseSecretsGate();
 app.UseForwardedHeaders();
 app.UseMiddleware<SecurityHeaders>();
 if (!app.Environment.IsDevelopment())
@@ -45,11 +46,6 @@ app.MapUploadsApi();
 app.MapChaptersApi();
 app.MapProgressApi();
 
-// While SSM answers, what needs no secret gets ready: the first /health's storage probe starts (storage
-// settings never come from SSM), and the hosted services (the server, telemetry) are composed, which
-// the host would otherwise do first thing when it starts. None of them reads a secret.
+// The first /health's storage probe starts while the server does (storage settings never come from SSM).
 app.StartStorageProbe();
-_ = app.Services.GetServices<IHostedService>();
-// The secrets join the configuration (waiting for SSM if need be) before anything reads them.
-builder.Configuration.AddSsmParameters(secrets);
 app.Run();

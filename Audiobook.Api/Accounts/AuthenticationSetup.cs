@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Audiobook.Api.Extensions;
+using Audiobook.Api.Secrets;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -21,7 +22,7 @@ public static class AuthenticationSetup
             .BindConfiguration(JwtOptions.Section)
             .ValidateWith<JwtOptions, JwtOptionsValidator>()
             .Validate(JwtOptions.HasUsableKey, "Jwt:SigningKey must be base64 of at least 32 random bytes; it is read from SSM (<Secrets:ParameterPath>Jwt/SigningKey).")
-            .ValidateOnStart();
+            .ValidateOnceSecretsJoin();
 
         builder.Services.AddOptions<SessionOptions>().BindConfiguration(SessionOptions.Section).ValidateWith<SessionOptions, SessionOptionsValidator>().ValidateOnStart();
         builder.Services.AddOptions<SignInThrottleOptions>().BindConfiguration(SignInThrottleOptions.Section).ValidateWith<SignInThrottleOptions, SignInThrottleOptionsValidator>().ValidateOnStart();

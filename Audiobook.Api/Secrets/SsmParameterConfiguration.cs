@@ -80,6 +80,9 @@ public sealed class SsmParameterSource : IConfigurationSource
 
     public IConfigurationProvider Build(IConfigurationBuilder builder) => new SsmParameterProvider(this);
 
+    /// <summary>Completes when the read has ended, however it ended: <see cref="Wait"/> then returns or throws at once.</summary>
+    internal Task Completion => Task.WhenAny(loading);
+
     internal Dictionary<string, string?> Wait()
     {
         try

@@ -1,4 +1,5 @@
 using Audiobook.Api.Extensions;
+using Audiobook.Api.Secrets;
 namespace Audiobook.Api.Streaming;
 
 public static class StreamingRegistration
@@ -18,7 +19,7 @@ public static class StreamingRegistration
             services.AddOptions<CloudFrontOptions>().BindConfiguration(CloudFrontOptions.Section).ValidateWith<CloudFrontOptions, CloudFrontOptionsValidator>()
                 .Validate(CloudFrontOptions.HasActiveKey,
                     "CloudFront:Keys:<KeySlot>:PrivateKey must hold a PEM private key; it is read from SSM (<Secrets:ParameterPath>CloudFront/Keys/<slot>/PrivateKey).")
-                .ValidateOnStart();
+                .ValidateOnceSecretsJoin();
             services.AddSingleton<IStreamUrlSigner, CloudFrontStreamUrlSigner>();
         }
         else
