@@ -77,7 +77,7 @@ public sealed class ProgressStore(IAmazonDynamoDB db, IOptions<TableOptions> tab
     /// <summary>Fixed-width UTC timestamps, so string order is time order (the index sorts on it).</summary>
     private static string Timestamp(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 
-    private static Dictionary<string, AttributeValue> Key(string userId, string bookId) =>
+    internal static Dictionary<string, AttributeValue> Key(string userId, string bookId) =>
         new() { ["userId"] = new(userId), ["bookId"] = new(bookId) };
 
     private static ListeningProgress FromItem(Dictionary<string, AttributeValue> item) => new(

@@ -1,17 +1,22 @@
 using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
 using Amazon.S3;
+using Audiobook.Api.Books;
+using Audiobook.Api.Chapters;
+using Audiobook.Api.Progress;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace Audiobook.Api.Storage;
 
 /// <summary>
-/// Asks the audio bucket and every table whether they answer: what /health promises. One probe
-/// answers every /health asked while it runs and for <see cref="Freshness"/> after it started —
-/// /health is anonymous and not rate-limited, and each probe is five AWS calls (DescribeTable is a
-/// control-plane call: AWS throttles them per account and Region, all tables and callers together, and
-/// asks that they not be repeated at short intervals), so a flood of /health cannot become a flood of them.
+/// Asks the audio bucket and every table whether they answer: what /health promises. A probe is two
+/// AWS calls: the bucket's location, and one read of every table at once — a key no item has, in each
+/// table's schema — so a table that is missing, unreadable or of another schema fails it, through the
+/// data plane the API itself uses. One probe answers every /health asked while it runs and for
+/// <see cref="Freshness"/> after it started: /health is anonymous and not rate-limited, so a flood of
+/// /health cannot become a flood of AWS calls.
 /// </summary>
 public sealed class StorageProbe(
     IAmazonS3 s3,
@@ -54,12 +59,10 @@ public sealed class StorageProbe(
         timeout.CancelAfter(Timeout);
         try
         {
-            // All at once: the answer waits for one round trip, not five.
-            var t = tables.Value;
+            // Both at once: the answer waits for one round trip.
             await Task.WhenAll(
-                new[] { t.Users, t.Books, t.AudioChapters, t.Progress }
-                    .Select(name => (Task)dynamo.DescribeTableAsync(name, timeout.Token))
-                    .Append(s3.GetBucketLocationAsync(storage.Value.BucketName, timeout.Token)));
+                dynamo.BatchGetItemAsync(ReadOfEveryTable(tables.Value), timeout.Token),
+                s3.GetBucketLocationAsync(storage.Value.BucketName, timeout.Token));
             return HealthCheckResult.Healthy();
         }
         catch (Exception ex) when (ex is AmazonServiceException or HttpRequestException or OperationCanceledException)
@@ -67,4 +70,17 @@ public sealed class StorageProbe(
             return HealthCheckResult.Unhealthy("S3 or DynamoDB is not reachable.", ex);
         }
     }
+
+    /// <summary>One key per table, in the table's schema (aws/data.yaml), that no item has.</summary>
+    private static Dictionary<string, KeysAndAttributes> ReadOfEveryTable(TableOptions t) => new()
+    {
+        [t.Users] = Read(new() { ["pk"] = new(ProbeKey) }),
+        [t.Books] = Read(BookItems.Key(ProbeKey, ProbeKey)),
+        [t.AudioChapters] = Read(ChapterItems.Key(ProbeKey, ProbeKey)),
+        [t.Progress] = Read(ProgressStore.Key(ProbeKey, ProbeKey)),
+    };
+
+    private const string ProbeKey = "health-probe";
+
+    private static KeysAndAttributes Read(Dictionary<string, AttributeValue> key) => new() { Keys = [key] };
 }

@@ -14,7 +14,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Audiobook.Tests.Foundation;
 
 /// <summary>
-/// /health is anonymous and not rate-limited, and each storage probe is five AWS calls: every /health
+/// /health is anonymous and not rate-limited, and each storage probe is two AWS calls: every /health
 /// asked while a probe runs, or within a second of its start, gets that probe's answer; a later one
 /// starts a new probe against the real emulator.
 /// </summary>
@@ -37,7 +37,21 @@ public sealed class HealthProbeTests(AppHostFixture apphost)
 
         clock.Advance(StorageProbe.Freshness);
         await BurstAsync(http, 20);
-        Assert.Equal(5, calls.Value); // four DescribeTable and one GetBucketLocation: one probe for twenty answers
+        Assert.Equal(2, calls.Value); // one BatchGetItem over the four tables and one GetBucketLocation: one probe for twenty answers
+    }
+
+    [Fact]
+    public async Task A_table_that_does_not_exist_makes_health_unhealthy()
+    {
+        await using var api = InProcessApi.Create(apphost, "Production", new Dictionary<string, string>
+        {
+            ["Tables:Progress"] = $"audiobook-missing-{Guid.NewGuid():N}",
+        });
+        using var http = api.CreateClient();
+
+        var answer = await http.GetAsync("/health", Token);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.StatusCode);
     }
 
     private static async Task BurstAsync(HttpClient http, int count)
@@ -52,7 +66,7 @@ public sealed class HealthProbeTests(AppHostFixture apphost)
         var count = new StrongBox<int>();
         void Count(object sender, RequestEventArgs e)
         {
-            if (e is WebServiceRequestEventArgs { Request: DescribeTableRequest or GetBucketLocationRequest })
+            if (e is WebServiceRequestEventArgs { Request: BatchGetItemRequest or GetBucketLocationRequest })
             {
                 Interlocked.Increment(ref count.Value);
             }
