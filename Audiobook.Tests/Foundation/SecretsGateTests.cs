@@ -6,7 +6,6 @@ using Audiobook.Api.Secrets;
 using Audiobook.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -101,8 +100,7 @@ public sealed class SecretsGateTests(AppHostFixture apphost)
     /// </summary>
     private IHost Host(string path, ManualResetEventSlim held)
     {
-        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection([new(SsmParameterConfiguration.PathSetting, path)]);
+        var builder = SsmParametersTests.Builder(path);
         var early = SsmParameterConfiguration.StartLoadingSsmParameters([$"--{SsmParameterConfiguration.PathSetting}={path}"], () =>
         {
             held.Wait(Token);

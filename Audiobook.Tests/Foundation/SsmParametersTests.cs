@@ -58,7 +58,8 @@ public sealed class SsmParametersTests(AppHostFixture apphost)
         Assert.Null(SsmParameterConfiguration.StartLoadingSsmParameters([$"--{SsmParameterConfiguration.PathSetting}=no-slashes"], client));
     }
 
-    private static HostApplicationBuilder Builder(string? path)
+    /// <summary>An empty host builder whose configuration names <paramref name="path"/> as the secrets' path.</summary>
+    internal static HostApplicationBuilder Builder(string? path)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection([new(SsmParameterConfiguration.PathSetting, path)]);
