@@ -31,20 +31,28 @@ public static class LocalAwsExtensions
                 context.Args.Add("-p");
                 context.Args.Add(endpoint.Property(EndpointProperty.TargetPort));
             })
+            .WithEnvironment("EMULATOR_ACCESS_KEY_ID", OwnerAccessKeyId)
+            .WithEnvironment("EMULATOR_SECRET_ACCESS_KEY", OwnerSecretAccessKey)
             .WithHttpHealthCheck("/moto-api/");
         return moto.AsEndpointResource();
     }
 
-    /// <summary>The standard AWS SDK/CLI variables that point a process at the emulator.</summary>
-    public static IResourceBuilder<T> WithLocalAwsEnvironment<T>(this IResourceBuilder<T> resource, IResourceBuilder<IResourceWithEndpoints> aws)
-        where T : IResourceWithEnvironment =>
+    /// <summary>The emulator's own credentials: its account's owner, allowed everything (LocalAws/iam_gate.py).</summary>
+    public const string OwnerAccessKeyId = "test";
+    public const string OwnerSecretAccessKey = "test";
+
+    /// <summary>The standard AWS SDK/CLI variables that point a process at the emulator, as its owner unless told otherwise.</summary>
+    public static IResourceBuilder<T> WithLocalAwsEnvironment<T>(this IResourceBuilder<T> resource, IResourceBuilder<IResourceWithEndpoints> aws, bool ownerCredentials = true)
+        where T : IResourceWithEnvironment
+    {
         resource
             .WithEnvironment("AWS_ENDPOINT_URL", aws.GetEndpoint("http"))
             .WithEnvironment("AWS_REGION", Region)
-            .WithEnvironment("AWS_DEFAULT_REGION", Region)
-            // Emulators accept any credentials; these dummies keep the SDK from looking further.
-            .WithEnvironment("AWS_ACCESS_KEY_ID", "test")
-            .WithEnvironment("AWS_SECRET_ACCESS_KEY", "test");
+            .WithEnvironment("AWS_DEFAULT_REGION", Region);
+        return ownerCredentials
+            ? resource.WithEnvironment("AWS_ACCESS_KEY_ID", OwnerAccessKeyId).WithEnvironment("AWS_SECRET_ACCESS_KEY", OwnerSecretAccessKey)
+            : resource;
+    }
 
     private static IResourceBuilder<IResourceWithEndpoints> AsEndpointResource<T>(this IResourceBuilder<T> builder)
         where T : IResourceWithEndpoints =>

@@ -1,4 +1,4 @@
-"""moto's server, made faithful to AWS in the two ways the API relies on.
+"""moto's server, made faithful to AWS in the ways the API relies on.
 
 1. DynamoDB requests are served one at a time. DynamoDB guarantees that conditional writes and transactions are atomic and isolated from each
 other. moto's threaded server does not: two concurrent TransactWriteItems can both pass the same
@@ -8,6 +8,9 @@ guarantees it relies on in AWS, while S3 keeps serving uploads and Range streams
 2. S3 GETs honour the response-content-type / response-content-disposition (and kin) query
 parameters of presigned URLs, as S3 does; moto ignores them. Downloads rely on them for
 Content-Disposition: attachment with the original file name.
+
+3. IAM is enforced for every caller but the emulator's own credentials (the account's owner), and
+presigned URLs are verified for everyone (iam_gate.py): signature, signed headers, expiry.
 
 Usage: python3 moto_server.py -H 127.0.0.1 -p PORT   (the same flags as moto_server)
 """
@@ -20,6 +23,8 @@ from urllib.parse import parse_qs
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import run_simple
+
+from iam_gate import IamGate
 
 dynamodb_lock = threading.Lock()
 moto_app = DomainDispatcherApplication(create_backend_app)
@@ -52,12 +57,16 @@ def with_response_overrides(environ, start_response):
     return start
 
 
-def app(environ, start_response):
+def dispatch(environ, start_response):
     if environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB"):
         with dynamodb_lock:
             # The whole response is produced inside the lock.
             return list(moto_app(environ, start_response))
     return moto_app(environ, with_response_overrides(environ, start_response))
+
+
+# The account owner's credentials: what the AppHost gives the emulator's clients (LocalAwsExtensions).
+app = IamGate(dispatch, os.environ.get("EMULATOR_ACCESS_KEY_ID", "test"), os.environ.get("EMULATOR_SECRET_ACCESS_KEY", "test"))
 
 
 def main():
