@@ -46,8 +46,14 @@ web_origins="$(IFS=,; echo "${origins[*]:-}")"
 export AWS_DEFAULT_REGION="$AWS_REGION"
 
 log "1/6 data stack and secrets"
+# The bucket's CORS admits the web origins given and always the API's own: it serves the web player,
+# whose uploads go straight to the bucket. A first deploy has no API yet; step 5 adds it.
 origin_args=()
 for origin in "${origins[@]}"; do origin_args+=(--web-origin "$origin"); done
+service_stack="audiobook-${environment}-service"
+if aws cloudformation describe-stacks --stack-name "$service_stack" >/dev/null 2>&1; then
+  origin_args+=(--api-url "$(stack_output "$service_stack" ApiUrl)")
+fi
 bash "${here}/provision.sh" --environment "$environment" "${origin_args[@]}"
 
 log "2/6 CloudFront signing key"
@@ -77,9 +83,10 @@ aws s3 cp "${here}/service.yaml" "s3://${bucket}/packages/${version}.yaml" --onl
 log "4/6 service stack"
 deploy_service "$version" "$web_origins" "$alarm_email" "$otel_layer"
 
-log "5/6 bucket readable by the distribution only"
+log "5/6 bucket readable by the distribution only, uploads from the API's web player"
 bash "${here}/provision.sh" --environment "$environment" "${origin_args[@]}" \
-  --distribution-arn "$(stack_output "audiobook-${environment}-service" CloudFrontDistributionArn)"
+  --api-url "$(stack_output "$service_stack" ApiUrl)" \
+  --distribution-arn "$(stack_output "$service_stack" CloudFrontDistributionArn)"
 
 current="$(state_get Package/Current)"
 if [[ "$current" != "$version" ]]; then

@@ -1,8 +1,11 @@
 """Reads from aws/data.yaml what an emulator's CloudFormation ignores (moto skips a bucket's
-LifecycleConfiguration and a table's TimeToLiveSpecification), for aws/provision.sh --emulator to
-apply through the S3 and DynamoDB APIs. The rules stay in the template, and only there.
+LifecycleConfiguration, CorsConfiguration and a table's TimeToLiveSpecification), for
+aws/provision.sh --emulator to apply through the S3 and DynamoDB APIs. The rules stay in the
+template, and only there.
 
     python3 aws/emulator_rules.py lifecycle aws/data.yaml        # S3 API JSON of the bucket's rules
+    python3 aws/emulator_rules.py cors aws/data.yaml ORIGINS     # S3 API JSON of its CORS, for the
+                                                                 # comma-separated WebOrigins
     python3 aws/emulator_rules.py ttl aws/data.yaml ENVIRONMENT  # "table attribute" per TTL table
 """
 import json
@@ -60,6 +63,20 @@ def s3_rule(rule, parameters):
     return out
 
 
+def s3_cors_rule(rule, origins):
+    def values(value):
+        if isinstance(value, dict) and value.get("Ref") == "WebOrigins":
+            return origins
+        return list(value)
+
+    out = {"AllowedMethods": values(rule["AllowedMethods"]), "AllowedOrigins": values(rule["AllowedOrigins"])}
+    for template_name, api_name in (("Id", "ID"), ("AllowedHeaders", "AllowedHeaders"),
+                                    ("ExposedHeaders", "ExposeHeaders"), ("MaxAge", "MaxAgeSeconds")):
+        if template_name in rule:
+            out[api_name] = rule[template_name] if template_name in ("Id", "MaxAge") else values(rule[template_name])
+    return out
+
+
 def resources(template, kind):
     return [r["Properties"] for r in template["Resources"].values() if r["Type"] == kind]
 
@@ -71,6 +88,10 @@ def main(what, path, environment=None):
     if what == "lifecycle":
         rules = resources(template, "AWS::S3::Bucket")[0]["LifecycleConfiguration"]["Rules"]
         json.dump({"Rules": [s3_rule(r, parameters) for r in rules]}, sys.stdout, indent=1)
+    elif what == "cors":
+        origins = [o.strip() for o in environment.split(",") if o.strip()]
+        rules = resources(template, "AWS::S3::Bucket")[0]["CorsConfiguration"]["CorsRules"]
+        json.dump({"CORSRules": [s3_cors_rule(r, origins) for r in rules]}, sys.stdout, indent=1)
     elif what == "ttl":
         for table in resources(template, "AWS::DynamoDB::Table"):
             ttl = table.get("TimeToLiveSpecification", {})

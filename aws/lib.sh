@@ -29,30 +29,34 @@ current_parameter() {
     --query "Stacks[0].Parameters[?ParameterKey=='$1'].ParameterValue" --output text | sed 's/^None$//'
 }
 
+# service_parameters BUCKET VERSION WEB_ORIGINS ALARM_EMAIL OTEL_LAYER: the service stack's parameters
+# as CloudFormation's JSON list, with the signing keys, the active slot and the secrets' version from
+# deployment state. aws/service-parameters.sh prints the same list for the production-like profile.
+service_parameters() {
+  python3 -c 'import json, sys
+names = ["EnvironmentName", "PackageBucket", "PackageKey", "WebOrigins", "AlarmEmail", "OtelCollectorLayerArn",
+         "PublicKeyA", "PublicKeyB", "ActiveKeySlot", "SecretsVersion"]
+print(json.dumps([{"ParameterKey": n, "ParameterValue": v} for n, v in zip(names, sys.argv[1:])], indent=1))' \
+    "$environment" "$1" "packages/$2.zip" "$3" "$4" "$5" \
+    "$(state_get CloudFront/PublicKeyA)" "$(state_get CloudFront/PublicKeyB)" \
+    "$(state_get CloudFront/ActiveSlot)" "$(state_get Secrets/Version)"
+}
+
 # deploy_service VERSION WEB_ORIGINS ALARM_EMAIL OTEL_LAYER: deploys aws/service.yaml as stored
 # with package VERSION, through a change set.
 deploy_service() {
   local version="$1" web_origins="$2" alarm_email="$3" otel_layer="$4"
-  local stack="audiobook-${environment}-service" bucket change type
+  local stack="audiobook-${environment}-service" bucket change type parameters
   bucket="$(artifacts_bucket)"
   if aws cloudformation describe-stacks --stack-name "$stack" >/dev/null 2>&1; then type=UPDATE; else type=CREATE; fi
   change="deploy-$(date +%Y%m%d%H%M%S)"
-  local parameters=(
-    "ParameterKey=EnvironmentName,ParameterValue=${environment}"
-    "ParameterKey=PackageBucket,ParameterValue=${bucket}"
-    "ParameterKey=PackageKey,ParameterValue=packages/${version}.zip"
-    "ParameterKey=PublicKeyA,ParameterValue=$(state_get CloudFront/PublicKeyA)"
-    "ParameterKey=PublicKeyB,ParameterValue=$(state_get CloudFront/PublicKeyB)"
-    "ParameterKey=ActiveKeySlot,ParameterValue=$(state_get CloudFront/ActiveSlot)"
-    "ParameterKey=WebOrigins,ParameterValue=\"${web_origins}\""
-    "ParameterKey=AlarmEmail,ParameterValue=${alarm_email}"
-    "ParameterKey=OtelCollectorLayerArn,ParameterValue=${otel_layer}"
-    "ParameterKey=SecretsVersion,ParameterValue=$(state_get Secrets/Version)"
-  )
+  parameters="$(mktemp)"
+  service_parameters "$bucket" "$version" "$web_origins" "$alarm_email" "$otel_layer" >"$parameters"
   log "change set ${change} (${type}) for ${stack} with package ${version}"
   aws cloudformation create-change-set --stack-name "$stack" --change-set-name "$change" --change-set-type "$type" \
     --template-url "https://${bucket}.s3.${AWS_REGION}.amazonaws.com/packages/${version}.yaml" \
-    --parameters "${parameters[@]}" --capabilities CAPABILITY_IAM >/dev/null
+    --parameters "file://${parameters}" --capabilities CAPABILITY_IAM >/dev/null
+  rm -f "$parameters"
   if ! aws cloudformation wait change-set-create-complete --stack-name "$stack" --change-set-name "$change" 2>/dev/null; then
     local reason
     reason="$(aws cloudformation describe-change-set --stack-name "$stack" --change-set-name "$change" --query StatusReason --output text)"

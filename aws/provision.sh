@@ -10,18 +10,27 @@ Usage: aws/provision.sh [options]
 
   --environment NAME    environment name: local, staging, production (default: local)
   --web-origin ORIGIN   browser origin allowed to upload/play from the bucket; repeatable
-                        (default: http://localhost:5080)
+  --api-url URL         the API's URL: the web player it serves uploads from this origin, which the
+                        bucket's CORS therefore always allows (default, with no origin at all:
+                        http://localhost:5080)
   --outputs-file PATH   write the data stack's outputs there as JSON [{OutputKey, OutputValue}]
   --emulator            also apply through the S3 and DynamoDB APIs what an emulator's
                         CloudFormation ignores: the bucket's CORS and lifecycle rules, TTL
   --distribution-arn A  the edge stack's CloudFront distribution, granted read access to the bucket
                         (default: keep the value the stack has)
-  --cloudfront-key      also make sure a CloudFront signing key exists in SSM, in key slot A
-                        (<path>/CloudFront/Keys/A/PrivateKey; aws/rotate-keys.sh rotates it)
+  --cloudfront-key      also make sure a CloudFront signing key exists: the first one is made by
+                        aws/rotate-keys.sh --cloudfront, as aws/deploy.sh makes it
   -h, --help            show this help
 
 The AWS CLI reads the region, credentials and any AWS_ENDPOINT_URL from the environment.
 USAGE
+}
+
+# The origin (scheme://host[:port]) of a URL.
+origin_of() {
+  local url="$1"
+  [[ "$url" =~ ^(https?://[^/?#]+) ]] || { echo "provision: '$url' is not an http(s) URL" >&2; exit 2; }
+  printf '%s' "${BASH_REMATCH[1],,}"
 }
 
 environment=local
@@ -35,6 +44,7 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --environment) environment="$2"; shift 2 ;;
     --web-origin) origins+=("$2"); shift 2 ;;
+    --api-url) origins+=("$(origin_of "$2")"); shift 2 ;;
     --outputs-file) outputs_file="$2"; shift 2 ;;
     --emulator) emulator=true; shift ;;
     --cloudfront-key) cloudfront_key=true; shift ;;
@@ -44,16 +54,18 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 [[ ${#origins[@]} -gt 0 ]] || origins=("http://localhost:5080")
+mapfile -t origins < <(printf '%s\n' "${origins[@]}" | awk '!seen[$0]++')
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+script_name=provision
+# shellcheck source=lib.sh
+source "${here}/lib.sh"
 stack="audiobook-${environment}-data"
 origins_csv="$(IFS=,; echo "${origins[*]}")"
 parameters=(
   "ParameterKey=EnvironmentName,ParameterValue=${environment}"
   "ParameterKey=WebOrigins,ParameterValue=\"${origins_csv}\""
 )
-
-log() { printf '[provision] %s\n' "$*"; }
 
 deploy_data_stack() {
   # create-stack/update-stack rather than 'cloudformation deploy': the emulator leaves a
@@ -90,20 +102,15 @@ output_value() {
     --query "Stacks[0].Outputs[?OutputKey=='$1'].OutputValue" --output text
 }
 
+# The bucket's CorsConfiguration of aws/data.yaml, for the same origins as the stack's WebOrigins.
 apply_bucket_cors() {
-  local bucket origins_json cors_file
+  local bucket cors_file
   bucket="$(output_value AudioBucketName)"
-  origins_json="$(printf '"%s",' "${origins[@]}")"
   cors_file="$(mktemp)"
-  cat >"$cors_file" <<JSON
-{"CORSRules":[{"ID":"browser-uploads-and-playback","AllowedMethods":["PUT","GET","HEAD"],
-"AllowedOrigins":[${origins_json%,}],"AllowedHeaders":["*"],
-"ExposeHeaders":["ETag","Content-Length","Content-Range","Accept-Ranges"],"MaxAgeSeconds":3000}]}
-JSON
+  python3 "${here}/emulator_rules.py" cors "${here}/data.yaml" "$origins_csv" >"$cors_file"
   aws s3api put-bucket-cors --bucket "$bucket" --cors-configuration "file://${cors_file}"
   rm -f "$cors_file"
   log "CORS applied to ${bucket} for ${origins_csv}"
-
 }
 
 # Emulators (moto) also ignore a bucket's LifecycleConfiguration and a table's TimeToLiveSpecification:
@@ -133,16 +140,6 @@ ensure_secret() {
   put_secret "$name" "$(openssl rand -base64 "$bytes" | tr -d '\n')"
 }
 
-# Creates an RSA-2048 private key (PEM) as a SecureString parameter unless it already exists.
-ensure_rsa_key() {
-  local name="/audiobook/${environment}/$1"
-  if aws ssm get-parameter --name "$name" >/dev/null 2>&1; then
-    log "secret ${name} exists"
-    return
-  fi
-  put_secret "$name" "$(openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 2>/dev/null | awk '{printf "%s\\n", $0}')"
-}
-
 # The value goes through a private temporary file, never the command line, so it shows up in no
 # process list or log. It must already be escaped for a JSON string.
 put_secret() {
@@ -161,7 +158,11 @@ if [[ "$emulator" == true ]]; then
 fi
 ensure_secret Jwt/SigningKey 64
 if [[ "$cloudfront_key" == true ]]; then
-  ensure_rsa_key CloudFront/Keys/A/PrivateKey
+  if [[ -z "$(state_get CloudFront/ActiveSlot)" ]]; then
+    bash "${here}/rotate-keys.sh" --environment "$environment" --cloudfront
+  else
+    log "CloudFront signing key in slot $(state_get CloudFront/ActiveSlot) exists"
+  fi
 fi
 
 if [[ -n "$outputs_file" ]]; then

@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
 # The seed's production smoke test (task 12), against any running Audiobook API: register and
-# log in → create a book → upload an .m4a straight to storage → complete → fetch the stream URL
-# and play a byte range (206) → download URL names the file → save and resume progress → a
-# malformed body gets 400 problem+json → clean up → refresh the session, sign out, and the
-# refresh token no longer works. Exits non-zero on the
+# log in → create a book → upload an .m4a straight to storage → complete → fetch the stream URL,
+# play a byte range (206) and see the URL refused once tampered with (403) → download URL names
+# the file → save and resume progress → a malformed body gets 400 problem+json → clean up →
+# refresh the session, sign out, and the refresh token no longer works. Exits non-zero on the
 # first failure, saying which step failed. Run before and after every deployment.
 set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-Usage: aws/smoke.sh --base-url URL [--audio FILE]
+Usage: aws/smoke.sh --base-url URL [--audio FILE] [--from ADDRESS]
 
   --base-url URL   the API, e.g. http://localhost:5080 or the ApiUrl output of the service stack
   --audio FILE     an .m4a to upload (default: Audiobook.AppHost/Demo/Audio/01 - Prelude.m4a)
+  --from ADDRESS   send from this local address (curl --interface), e.g. to be another client of
+                   the production-like gateway than the browser on 127.0.0.1 (sign-in is limited
+                   per client address)
   -h, --help       show this help
 
 Needs curl and jq.
@@ -21,11 +24,13 @@ USAGE
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 base=""
+curl_from=()
 audio="${here}/../Audiobook.AppHost/Demo/Audio/01 - Prelude.m4a"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --base-url) base="${2%/}"; shift 2 ;;
     --audio) audio="$2"; shift 2 ;;
+    --from) curl_from=(--interface "$2"); shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "smoke: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
@@ -44,7 +49,7 @@ fail() { printf '[smoke] FAILED: %s\n' "$*" >&2; exit 1; }
 # call METHOD PATH EXPECTED_STATUS [JSON]: the body goes to $work/body.
 call() {
   local method="$1" path="$2" expected="$3" data="${4:-}" status
-  local args=(-sS -o "$work/body" -w '%{http_code}' -X "$method" "${base}${path}" -H 'Accept: application/json')
+  local args=(-sS "${curl_from[@]}" -o "$work/body" -w '%{http_code}' -X "$method" "${base}${path}" -H 'Accept: application/json')
   [[ -n "${token:-}" ]] && args+=(-H "Authorization: Bearer ${token}")
   [[ -n "$data" ]] && args+=(-H 'Content-Type: application/json' --data "$data")
   status="$(curl "${args[@]}")" || fail "$method $path: no answer"
@@ -94,6 +99,10 @@ range_status="$(curl -sS -o "$work/range" -w '%{http_code}' -H 'Range: bytes=0-9
 [[ "$range_status" == 206 ]] || fail "Range GET of the stream URL answered $range_status, expected 206"
 [[ "$(wc -c <"$work/range" | tr -d ' ')" == 100 ]] || fail "Range GET returned $(wc -c <"$work/range") bytes, expected 100"
 cmp -s "$work/range" <(head -c 100 "$audio") || fail "the streamed bytes differ from the uploaded file"
+tampered="${stream/.m4a\?/.mp4?}"
+[[ "$tampered" != "$stream" ]] || fail "the stream URL does not name the .m4a object: $stream"
+tampered_status="$(curl -sS -o /dev/null -w '%{http_code}' -H 'Range: bytes=0-99' "$tampered")"
+[[ "$tampered_status" == 403 ]] || fail "a stream URL with its path changed answered $tampered_status, expected 403 (the signature covers the path)"
 
 step "download names the file"
 call GET "/api/v1/books/${book}/chapters/${chapter}/download" 200
@@ -108,7 +117,7 @@ call GET /api/v1/me/progress 200
   || fail "continue-listening does not hold the saved position: $(head -c 300 "$work/body")"
 
 step "a malformed request is refused with problem+json"
-bad_type="$(curl -sS -o "$work/body" -w '%{http_code} %{content_type}' -X POST "${base}/api/v1/books" \
+bad_type="$(curl -sS "${curl_from[@]}" -o "$work/body" -w '%{http_code} %{content_type}' -X POST "${base}/api/v1/books" \
   -H "Authorization: Bearer ${token}" -H 'Content-Type: application/json' --data '{"title":')"
 [[ "$bad_type" == "400 application/problem+json"* ]] || fail "a truncated JSON body answered '$bad_type', expected 400 problem+json"
 

@@ -13,16 +13,11 @@ public static class WebSecurity
     public static IHostApplicationBuilder AddWebSecurity(this IHostApplicationBuilder builder)
     {
         RequireProductionSettings(builder);
-        var origins = builder.Configuration.GetSection(OriginsSetting).Get<string[]>() ?? [];
-        foreach (var origin in origins)
-        {
-            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.AbsolutePath != "/" || origin.EndsWith('/'))
-            {
-                throw new InvalidOperationException($"{OriginsSetting} holds '{origin}', which is not an origin such as https://app.example.com.");
-            }
-        }
+        // A malformed origin stops start-up; the policy itself is built from the configuration when first used.
+        _ = AllowedOrigins(builder.Configuration);
+        var configuration = builder.Configuration;
         builder.Services.AddCors(cors => cors.AddDefaultPolicy(new CorsPolicyBuilder()
-            .WithOrigins(origins)
+            .WithOrigins(AllowedOrigins(configuration))
             .WithMethods("GET", "POST", "PUT", "PATCH", "DELETE")
             .WithHeaders("Authorization", "Content-Type", "If-Match", "Idempotency-Key")
             .WithExposedHeaders("ETag", "Location", "Retry-After")
@@ -34,6 +29,25 @@ public static class WebSecurity
             hsts.IncludeSubDomains = true;
         });
         return builder;
+    }
+
+    /// <summary>
+    /// The web origins, as one comma-separated value (how aws/service.yaml can set them: a CloudFormation
+    /// list becomes one environment variable) or as a list (Cors:AllowedOrigins:0, :1 … in appsettings).
+    /// </summary>
+    public static string[] AllowedOrigins(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(OriginsSetting);
+        var listed = section.Value is { } joined ? joined.Split(',') : section.GetChildren().Select(child => child.Value ?? "");
+        var origins = listed.Select(origin => origin.Trim()).Where(origin => origin.Length > 0).ToArray();
+        foreach (var origin in origins)
+        {
+            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.AbsolutePath != "/" || origin.EndsWith('/'))
+            {
+                throw new InvalidOperationException($"{OriginsSetting} holds '{origin}', which is not an origin such as https://app.example.com.");
+            }
+        }
+        return origins;
     }
 
     /// <summary>Production fails fast, naming every missing setting, rather than serving half-configured.</summary>

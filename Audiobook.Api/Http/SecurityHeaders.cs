@@ -62,7 +62,7 @@ public sealed class SecurityHeaders : IMiddleware
         }
         if (configuration[$"{CloudFrontOptions.Section}:{nameof(CloudFrontOptions.Domain)}"] is { Length: > 0 } cdn)
         {
-            origins.Add($"https://{cdn}");
+            origins.Add($"{configuration[$"{CloudFrontOptions.Section}:{nameof(CloudFrontOptions.Scheme)}"] ?? "https"}://{cdn}");
         }
         return string.Join(' ', origins);
     }

@@ -45,6 +45,10 @@ public sealed class SecretsGate : IHostedLifecycleService
             {
                 validation.Validate(services);
             }
+            // Which secrets this instance holds: a deploy that rotates keys changes Secrets:Version (aws/rotate-keys.sh).
+            var settings = (IConfiguration)configuration;
+            services.GetRequiredService<ILoggerFactory>().CreateLogger("Audiobook.Api.Secrets").LogInformation(
+                "Secrets read from {ParameterPath} (secrets version {SecretsVersion})", settings["Secrets:ParameterPath"] ?? "(none)", settings["Secrets:Version"] is { Length: > 0 } version ? version : "(initial)");
             opened.SetResult();
         }
         catch (Exception ex)

@@ -62,7 +62,11 @@ public sealed class AudioStore(IAmazonS3 s3, IOptions<StorageOptions> options, I
             ResponseHeaderOverrides = overrides,
         });
 
-    /// <summary>The stored object's size, or null when nothing is stored under the key.</summary>
+    /// <summary>
+    /// The stored object's size, or null when nothing is stored under the key. S3 answers a HEAD of a
+    /// missing object with 403, not 404, to a caller without s3:ListBucket — the API's role, which may
+    /// read only its own objects (aws/service.yaml) — so a 403 here means "not there" too.
+    /// </summary>
     public async Task<long?> SizeAsync(string key, CancellationToken ct)
     {
         try
@@ -72,6 +76,11 @@ public sealed class AudioStore(IAmazonS3 s3, IOptions<StorageOptions> options, I
         }
         catch (AmazonS3Exception ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
+            return null;
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == System.Net.HttpStatusCode.Forbidden)
+        {
+            logger.LogInformation("HEAD of {Key} answered 403: taken as not uploaded (S3's answer for a missing object without s3:ListBucket)", key);
             return null;
         }
     }

@@ -12,6 +12,15 @@ public sealed class CloudFrontOptions
     [RegularExpression(@"^[a-z0-9.-]+(:\d+)?$", ErrorMessage = "CloudFront:Domain must be a host name such as d111111abcdef8.cloudfront.net.")]
     public string? Domain { get; set; }
 
+    /// <summary>
+    /// How viewers reach the distribution: https in AWS (the template's viewer protocol policy is
+    /// https-only); http for the production-like profile's local edge, which has no certificate.
+    /// </summary>
+    [RegularExpression("^https?$", ErrorMessage = "CloudFront:Scheme must be https (or http for a local edge).")]
+    public string Scheme { get; set; } = "https";
+
+    public string BaseUrl => $"{Scheme}://{Domain}";
+
     /// <summary>The id CloudFront gave the public key (a stack output; not a secret).</summary>
     [Required(ErrorMessage = "CloudFront:KeyPairId is required when CloudFront:Domain is set.")]
     public string KeyPairId { get; set; } = "";

@@ -20,7 +20,7 @@ public sealed class CloudFrontStreamUrlSigner : IStreamUrlSigner, IDisposable
 
     public SignedUrl Sign(StreamTarget target) => urls.GetOrSign(target, (target, expires) =>
     {
-        var url = $"https://{options.Domain}/{string.Join('/', target.ObjectKey.Split('/').Select(Uri.EscapeDataString))}";
+        var url = $"{options.BaseUrl}/{string.Join('/', target.ObjectKey.Split('/').Select(Uri.EscapeDataString))}";
         if (target.DownloadFileName is not null)
         {
             url += "?response-content-disposition=" + Uri.EscapeDataString(ContentDisposition.Attachment(target.DownloadFileName));

@@ -32,12 +32,15 @@ public sealed record AwsTarget(string EnvironmentName, string Region, IResourceB
         };
     }
 
-    /// <summary>The variables that point the AWS SDK and CLI at this target.</summary>
-    public IResourceBuilder<T> Configure<T>(IResourceBuilder<T> resource) where T : IResourceWithEnvironment, IResourceWithWaitSupport
+    /// <summary>
+    /// The variables that point the AWS SDK and CLI at this target; with the emulator, its owner's
+    /// credentials too, unless the resource brings credentials of its own (a role's session).
+    /// </summary>
+    public IResourceBuilder<T> Configure<T>(IResourceBuilder<T> resource, bool emulatorCredentials = true) where T : IResourceWithEnvironment, IResourceWithWaitSupport
     {
         if (Emulator is not null)
         {
-            return resource.WithLocalAwsEnvironment(Emulator).WaitFor(Emulator);
+            return resource.WithLocalAwsEnvironment(Emulator, emulatorCredentials).WaitFor(Emulator);
         }
         // Real AWS: the region, and the developer's own credentials (inherited AWS_PROFILE etc.).
         return resource.WithEnvironment("AWS_REGION", Region).WithEnvironment("AWS_DEFAULT_REGION", Region);

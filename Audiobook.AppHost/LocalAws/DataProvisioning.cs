@@ -23,11 +23,14 @@ public static class DataProvisioning
 
     public sealed record Provisioning(IResourceBuilder<ExecutableResource> Resource, string OutputsFile);
 
+    /// <param name="webOrigin">Where the API serves the web player: the bucket's CORS admits uploads from there.</param>
+    /// <param name="otherWebOrigins">Origins of a separately hosted web app, as aws/deploy.sh --web-origin takes them.</param>
     public static Provisioning AddDataProvisioning(
         this IDistributedApplicationBuilder builder,
         string name,
         AwsTarget target,
-        EndpointReference webOrigin)
+        EndpointReference webOrigin,
+        IReadOnlyList<string>? otherWebOrigins = null)
     {
         if (EmulatorChoice.FindOnPath("aws") is null)
         {
@@ -42,8 +45,13 @@ public static class DataProvisioning
             {
                 context.Args.Add("--environment");
                 context.Args.Add(target.EnvironmentName);
-                context.Args.Add("--web-origin");
+                context.Args.Add("--api-url");
                 context.Args.Add(webOrigin);
+                foreach (var origin in otherWebOrigins ?? [])
+                {
+                    context.Args.Add("--web-origin");
+                    context.Args.Add(origin);
+                }
                 context.Args.Add("--outputs-file");
                 context.Args.Add(outputsFile);
                 if (target.IsEmulator)

@@ -3,9 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Audiobook.AppHost.LocalAws;
 
 /// <summary>
-/// A dashboard command on the emulator: drop every local bucket, table and secret, then provision
-/// again from aws/data.yaml and restart the API (which caches the secrets it read at start-up); done
-/// when the new API is healthy.
+/// A dashboard command on the emulator: drop every local bucket, table and secret, then run the
+/// provisioning steps again (aws/data.yaml; in the production-like profile, the service stack's roles
+/// too) and restart the services (the API caches the secrets it read at start-up); done when every
+/// restarted service is healthy.
 /// Both emulators keep their data in memory, so restarting the emulator is the reset.
 /// </summary>
 public static class ResetDataCommand
@@ -14,8 +15,8 @@ public static class ResetDataCommand
 
     public static IResourceBuilder<IResourceWithEndpoints> WithResetDataCommand(
         this IResourceBuilder<IResourceWithEndpoints> aws,
-        IResourceBuilder<ExecutableResource> provision,
-        IResourceBuilder<ProjectResource> api) =>
+        IReadOnlyList<ExecutableResource> steps,
+        IReadOnlyList<IResource> services) =>
         aws.WithCommand(
             Name,
             "Reset local data",
@@ -31,35 +32,41 @@ public static class ResetDataCommand
                     return emulator;
                 }
 
-                var startedAt = DateTime.UtcNow;
-                var provisioned = await commands.ExecuteCommandAsync(provision.Resource, KnownResourceCommands.StartCommand, token);
-                if (!provisioned.Success)
+                foreach (var step in steps)
                 {
-                    return provisioned;
-                }
-                var finished = await notifications.WaitForResourceAsync(
-                    provision.Resource.Name,
-                    e => e.Snapshot.State?.Text == KnownResourceStates.Finished
-                        && e.Snapshot.StartTimeStamp >= startedAt.AddSeconds(-1),
-                    token);
-                if (finished.Snapshot.ExitCode is not 0)
-                {
-                    return CommandResults.Failure($"Provisioning failed (exit code {finished.Snapshot.ExitCode}); see the provision resource's log.");
+                    var startedAt = DateTime.UtcNow;
+                    var started = await commands.ExecuteCommandAsync(step, KnownResourceCommands.StartCommand, token);
+                    if (!started.Success)
+                    {
+                        return started;
+                    }
+                    var finished = await notifications.WaitForResourceAsync(
+                        step.Name,
+                        e => e.Snapshot.State?.Text == KnownResourceStates.Finished
+                            && e.Snapshot.StartTimeStamp >= startedAt.AddSeconds(-1),
+                        token);
+                    if (finished.Snapshot.ExitCode is not 0)
+                    {
+                        return CommandResults.Failure($"{step.Name} failed (exit code {finished.Snapshot.ExitCode}); see its log.");
+                    }
                 }
 
-                var restartedAt = DateTime.UtcNow;
-                var restarted = await commands.ExecuteCommandAsync(api.Resource, KnownResourceCommands.RestartCommand, token);
-                if (!restarted.Success)
+                foreach (var service in services)
                 {
-                    return restarted;
+                    var restartedAt = DateTime.UtcNow;
+                    var restarted = await commands.ExecuteCommandAsync(service, KnownResourceCommands.RestartCommand, token);
+                    if (!restarted.Success)
+                    {
+                        return restarted;
+                    }
+                    // The restart command returns before the new process runs (until then the snapshot can
+                    // still show the old one's exit): the service is back when the new process is healthy.
+                    await notifications.WaitForResourceAsync(
+                        service.Name,
+                        e => e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.StartTimeStamp >= restartedAt.AddSeconds(-1),
+                        token);
+                    await notifications.WaitForResourceHealthyAsync(service.Name, token);
                 }
-                // The restart command returns before the new process runs (until then the snapshot can
-                // still show the old one's exit): the reset is done when the new API is healthy.
-                await notifications.WaitForResourceAsync(
-                    api.Resource.Name,
-                    e => e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.StartTimeStamp >= restartedAt.AddSeconds(-1),
-                    token);
-                await notifications.WaitForResourceHealthyAsync(api.Resource.Name, token);
                 return CommandResults.Success();
             },
             new CommandOptions

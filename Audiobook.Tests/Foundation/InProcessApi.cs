@@ -13,17 +13,19 @@ public static class InProcessApi
 {
     private static readonly Lock EnvironmentLock = new();
 
-    public static WebApplicationFactory<Audiobook.Api.ApiAssembly> Create(AppHostFixture apphost, string environment, IReadOnlyDictionary<string, string>? settings = null)
+    public static WebApplicationFactory<Audiobook.Api.ApiAssembly> Create(
+        AppHostFixture apphost, string environment, IReadOnlyDictionary<string, string>? settings = null, WebApplicationFactory<Audiobook.Api.ApiAssembly>? factory = null)
     {
         // The AWS SDK reads its endpoint and credentials from the process environment, as on Lambda.
         lock (EnvironmentLock)
         {
-            foreach (var name in new[] { "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY" })
+            foreach (var name in new[] { "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN" })
             {
-                Environment.SetEnvironmentVariable(name, apphost.Setting(name));
+                // A role's session (the production-like function) has a token; the emulator's owner has none.
+                Environment.SetEnvironmentVariable(name, apphost.ApiEnvironment.GetValueOrDefault(name));
             }
         }
-        return new WebApplicationFactory<Audiobook.Api.ApiAssembly>().WithWebHostBuilder(web =>
+        return (factory ?? new WebApplicationFactory<Audiobook.Api.ApiAssembly>()).WithWebHostBuilder(web =>
         {
             web.UseEnvironment(environment);
             foreach (var (name, value) in apphost.ApiEnvironment)

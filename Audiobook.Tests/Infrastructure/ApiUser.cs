@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Audiobook.Load;
 
 namespace Audiobook.Tests.Infrastructure;
 
@@ -40,9 +41,17 @@ public sealed class ApiUser : IDisposable
 
     public static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    /// <summary>An HTTP client for the API with a client address of its own and no credentials.</summary>
+    /// <summary>
+    /// An HTTP client for the API with a client address of its own and no credentials: behind the
+    /// production-like gateway, a loopback address of its own; elsewhere an X-Forwarded-For the API
+    /// trusts from its loopback proxy.
+    /// </summary>
     public static HttpClient Anonymous(AppHostFixture apphost)
     {
+        if (apphost.PublicEntry == "gateway")
+        {
+            return LoopbackClient.FromOwnAddress(apphost.App.GetEndpoint(apphost.PublicEntry, "http"));
+        }
         var http = apphost.CreateApiClient();
         var n = Interlocked.Increment(ref counter);
         http.DefaultRequestHeaders.Add("X-Forwarded-For", $"198.51.{(n / 250) % 250}.{n % 250 + 1}");
@@ -137,7 +146,6 @@ public sealed class ApiUser : IDisposable
     }
 
     public static string IdOf(JsonObject json) => json["id"]!.GetValue<string>();
-
 
     public void Dispose() => Http.Dispose();
 }

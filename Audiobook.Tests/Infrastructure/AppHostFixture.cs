@@ -17,7 +17,11 @@ public sealed class AppHostFixture : IAsyncLifetime
     /// <summary>AppHost settings beyond the defaults, e.g. the production-like profile's.</summary>
     public string[] ExtraArgs { get; init; } = [];
 
-    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+    /// <summary>How long the start may take: the production-like profile may build the Lambda package first (Native AOT).</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>The resource clients call: the gateway in the production-like profile, else the API itself.</summary>
+    public string PublicEntry { get; private set; } = "api";
 
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> logs = new();
     private readonly CancellationTokenSource stopWatching = new();
@@ -36,26 +40,36 @@ public sealed class AppHostFixture : IAsyncLifetime
             ["LocalAws:Emulator=moto", .. ExtraArgs],
             (options, _) => options.DisableDashboard = true,
             timeout.Token);
-        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        foreach (var project in builder.Resources.OfType<ProjectResource>())
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddProvider(new QueueLoggerProvider(logs)));
+        foreach (var service in builder.Resources.OfType<IResourceWithEnvironment>().Where(r => r is ProjectResource || r.Name == "api"))
         {
             // Nothing listens for telemetry in tests; an exporter that retries slows every shutdown.
-            builder.CreateResourceBuilder(project).WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", "");
+            builder.CreateResourceBuilder(service).WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", "");
         }
+        PublicEntry = builder.Resources.Any(r => r.Name == "gateway") ? "gateway" : "api";
 
         app = await builder.BuildAsync(timeout.Token);
-        await app.StartAsync(timeout.Token);
-        WatchLogs("api", "provision", "lifecycle");
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("api", timeout.Token);
+        WatchStates();
+        try
+        {
+            await app.StartAsync(timeout.Token);
+            WatchLogs("api", "provision", "lifecycle", "gateway", "cdn", "service", "package");
+            await app.ResourceNotifications.WaitForResourceHealthyAsync(PublicEntry, timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The AppHost's {PublicEntry} was not healthy within {StartTimeout}. Its resources said:\n"
+                + string.Join('\n', logs.TakeLast(80)));
+        }
 
-        var api = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "api");
+        var api = builder.Resources.OfType<IResourceWithEnvironment>().Single(r => r.Name == "api");
         var configuration = await ExecutionConfigurationBuilder.Create(api)
             .WithEnvironmentVariablesConfig()
             .BuildAsync(app.Services.GetRequiredService<DistributedApplicationExecutionContext>(), NullLogger.Instance, timeout.Token);
         apiEnvironment = configuration.EnvironmentVariables.ToDictionary(kv => kv.Key, kv => kv.Value);
     }
 
-    /// <summary>Every console line the API, the provisioning step and the lifecycle sweep have written so far.</summary>
+    /// <summary>Every console line the AppHost's resources (API, provisioning, lifecycle sweep, stand-ins) have written so far.</summary>
     public IReadOnlyCollection<string> Logs => [.. logs];
 
     private void WatchLogs(params string[] resources)
@@ -84,7 +98,32 @@ public sealed class AppHostFixture : IAsyncLifetime
         }
     }
 
-    public HttpClient CreateApiClient() => App.CreateHttpClient("api", "http");
+    /// <summary>Each resource's state as it changes (starting, waiting, healthy, failed), kept with the logs.</summary>
+    private void WatchStates() =>
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                var last = new Dictionary<string, string>();
+                await foreach (var change in App.ResourceNotifications.WatchAsync(stopWatching.Token))
+                {
+                    var unhealthy = change.Snapshot.HealthReports.FirstOrDefault(r => r.Status != Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy);
+                    var state = $"{change.Snapshot.State?.Text} {change.Snapshot.HealthStatus} {unhealthy?.Description}".Trim();
+                    if (last.GetValueOrDefault(change.Resource.Name) != state)
+                    {
+                        last[change.Resource.Name] = state;
+                        logs.Enqueue($"{change.Resource.Name}: [{state}]");
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // The run is over.
+            }
+        });
+
+    /// <summary>A client of the API as callers reach it: through the gateway in the production-like profile.</summary>
+    public HttpClient CreateApiClient() => App.CreateHttpClient(PublicEntry, "http");
 
     public string Setting(string name) =>
         ApiEnvironment.TryGetValue(name, out var value) ? value : throw new KeyNotFoundException($"The AppHost did not give the API '{name}'.");
@@ -158,6 +197,33 @@ public sealed class AppHostFixture : IAsyncLifetime
         {
             await app.StopAsync();
             await app.DisposeAsync();
+        }
+    }
+
+    /// <summary>The AppHost's own warnings and errors (a resource that failed to start says why there), kept with the resources' logs.</summary>
+    private sealed class QueueLoggerProvider(System.Collections.Concurrent.ConcurrentQueue<string> queue) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new QueueLogger(queue, categoryName);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class QueueLogger(System.Collections.Concurrent.ConcurrentQueue<string> queue, string category) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                // A resource's own output is watched separately (a process's stderr arrives here as errors);
+                // what comes with an exception is the AppHost saying why it could not start the resource.
+                if (exception is not null || !category.StartsWith("Audiobook.AppHost.Resources.", StringComparison.Ordinal))
+                {
+                    queue.Enqueue($"apphost {logLevel} {category}: {formatter(state, exception)} {exception?.GetType().Name}: {exception?.Message}");
+                }
+            }
         }
     }
 }

@@ -6,16 +6,46 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Audiobook.Tests.Web;
 
-/// <summary>The web player in a real browser against the real AppHost: what a listener does.</summary>
-public sealed class PlayerTests(AppHostFixture apphost, BrowserFixture browser) : IClassFixture<BrowserFixture>
+/// <summary>The web player in a real browser against the default profile's AppHost: what a listener does.</summary>
+public sealed class PlayerTests(AppHostFixture apphost, BrowserFixture browser) : PlayerScenarios(apphost, browser), IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public Task A_listener_registers_uploads_two_chapters_plays_seeks_and_resumes_after_a_reload() => ListenAsync();
+
+    [Fact]
+    public Task Another_browser_resumes_where_the_first_stopped() => ResumeInAnotherBrowserAsync();
+
+    [Fact]
+    public Task A_chapter_downloads_with_its_original_file_name() => DownloadAsync();
+
+    [Fact]
+    public Task An_expired_stream_url_is_replaced_and_playback_continues_where_it_was() => ReplaceExpiredUrlAsync();
+
+    [Fact]
+    public Task A_rejected_file_shows_why_in_plain_words() => ShowRejectionAsync();
+
+    [Fact]
+    public Task The_sign_in_screen_is_usable_with_the_keyboard_alone() => SignInWithKeyboardAsync();
+
+    [Fact]
+    public Task An_expired_access_token_is_renewed_silently_and_sign_out_ends_the_session_on_the_server() => RenewAndSignOutAsync();
+}
+
+/// <summary>What a listener does in the web player, against whichever AppHost serves it.</summary>
+public abstract class PlayerScenarios(AppHostFixture apphost, BrowserFixture browser)
 {
     private static readonly string Prelude = Repository.PathOf("Audiobook.AppHost", "Demo", "Audio", "01 - Prelude.m4a");
     private static readonly string Theme = Repository.PathOf("Audiobook.AppHost", "Demo", "Audio", "02 - Theme.m4a");
 
-    private string BaseUrl => apphost.App.GetEndpoint("api", "http").ToString().TrimEnd('/');
+    /// <summary>Where the web player is served: the API, or the gateway in front of it.</summary>
+    protected string BaseUrl => apphost.App.GetEndpoint(apphost.PublicEntry, "http").ToString().TrimEnd('/');
 
-    [Fact]
-    public async Task A_listener_registers_uploads_two_chapters_plays_seeks_and_resumes_after_a_reload()
+    /// <summary>The origin audio comes from: storage (presigned S3) or the CloudFront edge.</summary>
+    protected Uri AudioOrigin => apphost.PublicEntry == "gateway"
+        ? new Uri($"http://{Audiobook.AppHost.ProductionLike.LocalServiceStack.CloudFrontHost}:{apphost.App.GetEndpoint("cdn", "http").Port}")
+        : new Uri(apphost.Setting("AWS_ENDPOINT_URL"));
+
+    protected async Task ListenAsync()
     {
         await using var context = await NewListenerAsync(new() { ViewportSize = new() { Width = 1100, Height = 800 } });
         var page = await context.NewPageAsync();
@@ -30,7 +60,8 @@ public sealed class PlayerTests(AppHostFixture apphost, BrowserFixture browser) 
         var audioResponses = new ConcurrentBag<int>();
         page.Response += (_, response) =>
         {
-            if (response.Url.Contains("/chapters/", StringComparison.Ordinal) && response.Url.Contains(".m4a", StringComparison.Ordinal))
+            if (response.Url.Contains("/chapters/", StringComparison.Ordinal) && response.Url.Contains(".m4a", StringComparison.Ordinal)
+                && new Uri(response.Url).Authority == AudioOrigin.Authority)
             {
                 audioResponses.Add(response.Status);
             }
@@ -68,8 +99,7 @@ public sealed class PlayerTests(AppHostFixture apphost, BrowserFixture browser) 
         Assert.Empty(violations);
     }
 
-    [Fact]
-    public async Task Another_browser_resumes_where_the_first_stopped()
+    protected async Task ResumeInAnotherBrowserAsync()
     {
         await using var first = await NewListenerAsync();
         var page = await first.NewPageAsync();
@@ -102,8 +132,7 @@ public sealed class PlayerTests(AppHostFixture apphost, BrowserFixture browser) 
         await other.WaitForFunctionAsync("() => !document.getElementById('audio').paused");
     }
 
-    [Fact]
-    public async Task An_expired_stream_url_is_replaced_and_playback_continues_where_it_was()
+    protected async Task ReplaceExpiredUrlAsync()
     {
         await using var context = await NewListenerAsync();
         var page = await context.NewPageAsync();
@@ -145,8 +174,7 @@ public sealed class PlayerTests(AppHostFixture apphost, BrowserFixture browser) 
         Assert.True(streamUrls >= 2, "no fresh stream URL was fetched");
     }
 
-    [Fact]
-    public async Task A_rejected_file_shows_why_in_plain_words()
+    protected async Task ShowRejectionAsync()
     {
         await using var context = await NewListenerAsync();
         var page = await context.NewPageAsync();
@@ -164,8 +192,7 @@ public sealed class PlayerTests(AppHostFixture apphost, BrowserFixture browser) 
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "rejected.png"), FullPage = true });
     }
 
-    [Fact]
-    public async Task The_sign_in_screen_is_usable_with_the_keyboard_alone()
+    protected async Task SignInWithKeyboardAsync()
     {
         await using var context = await NewListenerAsync(new() { ViewportSize = new() { Width = 390, Height = 844 } });
         var page = await context.NewPageAsync();
@@ -184,8 +211,7 @@ public sealed class PlayerTests(AppHostFixture apphost, BrowserFixture browser) 
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Wrong e-mail address or password.");
     }
 
-    [Fact]
-    public async Task An_expired_access_token_is_renewed_silently_and_sign_out_ends_the_session_on_the_server()
+    protected async Task RenewAndSignOutAsync()
     {
         await using var context = await NewListenerAsync();
         var page = await context.NewPageAsync();
@@ -218,8 +244,28 @@ public sealed class PlayerTests(AppHostFixture apphost, BrowserFixture browser) 
         Assert.Equal(401, reuse.Status);
     }
 
+    protected async Task DownloadAsync()
+    {
+        await using var context = await NewListenerAsync();
+        var page = await context.NewPageAsync();
+        await RegisterAsync(page);
+        await CreateBookAsync(page, "To Keep");
+        await page.Locator("#files").SetInputFilesAsync([Theme]);
+        await Expect(page.Locator(".upload.done")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Download 02 - Theme" }).ClickAsync());
+
+        Assert.Equal("02 - Theme.m4a", download.SuggestedFilename);
+        Assert.Equal(AudioOrigin.Authority, new Uri(download.Url).Authority);
+        var saved = Path.Combine(BrowserFixture.ScreenshotDirectory, $"download-{Guid.NewGuid():N}.m4a");
+        await download.SaveAsAsync(saved);
+        Assert.Equal(await File.ReadAllBytesAsync(Theme, TestContext.Current.CancellationToken), await File.ReadAllBytesAsync(saved, TestContext.Current.CancellationToken));
+        File.Delete(saved);
+        await Expect(page.Locator(".chapter")).ToHaveCountAsync(1);
+    }
+
     /// <summary>A browser profile of its own, with its own client address for the per-client sign-in limit.</summary>
-    private Task<IBrowserContext> NewListenerAsync(BrowserNewContextOptions? options = null)
+    protected Task<IBrowserContext> NewListenerAsync(BrowserNewContextOptions? options = null)
     {
         options ??= new BrowserNewContextOptions();
         options.ExtraHTTPHeaders = new Dictionary<string, string> { ["X-Forwarded-For"] = $"192.0.2.{Random.Shared.Next(1, 255)}" };

@@ -75,9 +75,10 @@ public sealed class ApiProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts <paramref name="program"/> (a .dll on the shared runtime, or an executable: a Native AOT
-    /// build, or a script that starts one) on a free loopback port and waits for its first healthy /health.
+    /// build, or a script that starts one) on a free loopback port and waits for its first healthy
+    /// <paramref name="healthPath"/> (null: until it answers at all).
     /// </summary>
-    public static async Task<ApiProcess> StartAsync(string program, IReadOnlyDictionary<string, string> environment, CancellationToken ct)
+    public static async Task<ApiProcess> StartAsync(string program, IReadOnlyDictionary<string, string> environment, CancellationToken ct, string? healthPath = "/health")
     {
         var port = FreePort();
         var address = new Uri($"http://127.0.0.1:{port}");
@@ -113,11 +114,15 @@ public sealed class ApiProcess : IAsyncDisposable
             try
             {
                 // /alive first (the process is up: configuration and secrets loaded), then /health (storage answers too).
-                var probe = api.Listening == TimeSpan.Zero ? "/alive" : "/health";
+                var probe = api.Listening == TimeSpan.Zero ? "/alive" : healthPath!;
                 using var answer = await http.GetAsync(new Uri(address, probe), ct);
                 if (probe == "/alive") // any answer: it listens (a bare API has no /alive)
                 {
                     api.Listening = clock.Elapsed;
+                    if (healthPath is null)
+                    {
+                        break;
+                    }
                     continue;
                 }
                 if (answer.StatusCode == HttpStatusCode.OK)

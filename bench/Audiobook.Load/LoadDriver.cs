@@ -12,7 +12,12 @@ namespace Audiobook.Load;
 /// <param name="Listeners">Simulated listeners, each with its own account, book and client address.</param>
 /// <param name="Duration">How long they keep uploading, streaming and saving progress.</param>
 /// <param name="Audio">A real .m4a every upload sends.</param>
-public sealed record LoadOptions(Uri Api, int Listeners, TimeSpan Duration, byte[] Audio);
+/// <param name="FromOwnAddresses">
+/// Each listener connects from a loopback address of its own, for an API behind a gateway that
+/// trusts only the connection's address (the production-like profile's); otherwise each sends an
+/// X-Forwarded-For of its own, which an API trusts from its loopback proxy.
+/// </param>
+public sealed record LoadOptions(Uri Api, int Listeners, TimeSpan Duration, byte[] Audio, bool FromOwnAddresses = false);
 
 public sealed record LoadResult(TimeSpan Elapsed, Latencies Latencies, IReadOnlyList<string> Errors, IReadOnlyList<string> AuditProblems, int ChaptersAcknowledged, int ProgressSaves, int Retries)
 {
@@ -50,8 +55,9 @@ public static class LoadDriver
 
     private sealed class Listener(LoadOptions options, int index, Latencies latencies, ConcurrentQueue<string> errors) : IDisposable
     {
-        private static readonly HttpClient Storage = new();
-        private readonly HttpClient api = CreateClient(options.Api, index);
+        // Storage and the CDN, as browsers reach them (a local edge's *.localhost name included).
+        private static readonly HttpClient Storage = LoopbackClient.Create();
+        private readonly HttpClient api = CreateClient(options, index);
         private string bookId = "";
         private (string ChapterId, double Position, DateTimeOffset At)? lastProgress;
 
@@ -232,10 +238,16 @@ public static class LoadDriver
             return null;
         }
 
-        private static HttpClient CreateClient(Uri api, int index)
+        private static HttpClient CreateClient(LoadOptions options, int index)
         {
-            var client = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(30) };
             // Each listener its own client address, as real listeners have (the per-address sign-in limit).
+            if (options.FromOwnAddresses)
+            {
+                var own = LoopbackClient.FromOwnAddress(options.Api);
+                own.Timeout = TimeSpan.FromSeconds(30);
+                return own;
+            }
+            var client = new HttpClient { BaseAddress = options.Api, Timeout = TimeSpan.FromSeconds(30) };
             client.DefaultRequestHeaders.Add("X-Forwarded-For", string.Create(CultureInfo.InvariantCulture, $"203.0.{index / 250 % 250}.{index % 250 + 1}"));
             return client;
         }

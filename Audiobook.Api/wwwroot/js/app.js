@@ -204,6 +204,11 @@ async function bookScreen(bookId) {
       h('span', { class: 'actions' },
         h('button', { type: 'button', 'aria-label': `Move ${chapter.title} up`, disabled: i === 0, onClick: () => act(() => swap(chapters[i - 1], chapter)) }, '↑'),
         h('button', { type: 'button', 'aria-label': `Move ${chapter.title} down`, disabled: i === chapters.length - 1, onClick: () => act(() => swap(chapter, chapters[i + 1])) }, '↓'),
+        h('button', { type: 'button', 'aria-label': `Download ${chapter.title}`, onClick: () => act(async () => {
+          // A signed URL whose answer is an attachment with the file's original name: the page stays.
+          const signed = await api('GET', `/api/v1/books/${bookId}/chapters/${chapter.id}/download`);
+          window.location.assign(signed.url);
+        }) }, 'Download'),
         h('button', { type: 'button', 'aria-label': `Rename ${chapter.title}`, onClick: () => {
           const title = prompt('Chapter title', chapter.title);
           if (title && title !== chapter.title) act(() => api('PATCH', `/api/v1/books/${bookId}/chapters/${chapter.id}`, { title }));
