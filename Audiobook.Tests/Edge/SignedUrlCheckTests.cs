@@ -89,6 +89,38 @@ public sealed class SignedUrlCheckTests
     }
 
     [Fact]
+    public async Task During_a_rotation_both_slots_keys_verify_and_a_retired_key_is_unknown()
+    {
+        var signed = Vector(0).GetProperty("signedUrl").GetString()!;
+        var next = Path.Combine(Path.GetTempPath(), $"slot-b-{Guid.NewGuid():N}.pem");
+        try
+        {
+            await RunAsync("openssl", ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", next]);
+            await RunAsync("openssl", ["pkey", "-in", next, "-pubout", "-out", next + ".pub"]);
+            var url = "https://d111111abcdef8.cloudfront.net/books/3f2a/chapters/9b1c.m4a";
+            var policy = $"{{\"Statement\":[{{\"Resource\":\"{url}\",\"Condition\":{{\"DateLessThan\":{{\"AWS:EpochTime\":1767225600}}}}}}]}}";
+            var signedByB = $"{url}?Expires=1767225600&Signature={await OpenSslSignAsync(policy, next, "-sha1")}&Key-Pair-Id=KSLOTB00000001";
+            var slotA = (KeyId, File.ReadAllText(VectorPath("test-rsa-2048.pub.pem")));
+            var slotB = ("KSLOTB00000001", await File.ReadAllTextAsync(next + ".pub", TestContext.Current.CancellationToken));
+            var now = DateTimeOffset.FromUnixTimeSeconds(1767225000);
+
+            using (var both = new KeyGroup([slotA, slotB]))
+            {
+                Assert.IsType<Verdict.Allowed>(SignedUrlCheck.Check(Viewer(signed), both, now));
+                Assert.IsType<Verdict.Allowed>(SignedUrlCheck.Check(Viewer(signedByB), both, now));
+            }
+            using var retired = new KeyGroup([slotB]);
+            Assert.Equal(Denied("InvalidKey"), SignedUrlCheck.Check(Viewer(signed), retired, now));
+            Assert.IsType<Verdict.Allowed>(SignedUrlCheck.Check(Viewer(signedByB), retired, now));
+        }
+        finally
+        {
+            File.Delete(next);
+            File.Delete(next + ".pub");
+        }
+    }
+
+    [Fact]
     public async Task Signatures_openssl_makes_are_accepted_over_sha1_and_sha256_and_another_keys_are_not()
     {
         var url = "http://media.audiobook.localhost:5090/books/ab12/chapters/cd34.m4a";
