@@ -86,11 +86,17 @@ public sealed class ApiUser : IDisposable
     /// <summary>create upload → PUT the bytes to the presigned URL → returns the ticket (not completed).</summary>
     public async Task<JsonObject> UploadAsync(string bookId, byte[] bytes, string fileName = "chapter.m4a", string contentType = "audio/mp4", string? title = null)
     {
-        var created = await Http.PostAsJsonAsync($"/api/v1/books/{bookId}/uploads",
-            new { fileName, contentType, sizeBytes = bytes.LongLength, title }, Token);
-        var ticket = await ReadAsync(created, HttpStatusCode.Created);
+        var ticket = await CreateUploadAsync(bookId, bytes, fileName, contentType, title);
         await PutAsync(ticket, bytes);
         return ticket;
+    }
+
+    /// <summary>The upload's ticket for these bytes, with nothing PUT yet.</summary>
+    public async Task<JsonObject> CreateUploadAsync(string bookId, byte[] bytes, string fileName = "chapter.m4a", string contentType = "audio/mp4", string? title = null)
+    {
+        var created = await Http.PostAsJsonAsync($"/api/v1/books/{bookId}/uploads",
+            new { fileName, contentType, sizeBytes = bytes.LongLength, title }, Token);
+        return await ReadAsync(created, HttpStatusCode.Created);
     }
 
     public static async Task PutAsync(JsonObject ticket, byte[] bytes)

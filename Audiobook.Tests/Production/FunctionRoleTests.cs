@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using Amazon;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
@@ -30,8 +29,7 @@ public sealed class FunctionRoleTests(ProductionLikeAppHost production)
         using var user = await CreateAsync(Host);
         var bookId = IdOf(await user.CreateBookAsync());
         var bytes = Mp4Samples.Read("faststart.m4a");
-        var ticket = await ReadAsync(await user.Http.PostAsJsonAsync($"/api/v1/books/{bookId}/uploads",
-            new { fileName = "early.m4a", contentType = "audio/mp4", sizeBytes = bytes.Length }, Token), HttpStatusCode.Created);
+        var ticket = await user.CreateUploadAsync(bookId, bytes, "early.m4a");
         var uploadId = ticket["uploadId"]!.GetValue<string>();
 
         var problem = await ExpectProblem(await user.CompleteAsync(bookId, uploadId), (HttpStatusCode)422);

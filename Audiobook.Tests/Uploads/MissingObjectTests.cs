@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using Amazon.Runtime;
 using Amazon.S3;
 using Audiobook.Tests.Foundation;
@@ -36,8 +35,7 @@ public sealed class MissingObjectTests(AppHostFixture apphost)
         using var user = await CreateAsync(api.CreateClient());
         var bookId = IdOf(await user.CreateBookAsync());
         var bytes = Mp4Samples.Read("faststart.m4a");
-        var created = await user.Http.PostAsJsonAsync($"/api/v1/books/{bookId}/uploads", new { fileName = "one.m4a", contentType = "audio/mp4", sizeBytes = bytes.Length }, Token);
-        var ticket = await ReadAsync(created, HttpStatusCode.Created);
+        var ticket = await user.CreateUploadAsync(bookId, bytes, "one.m4a");
         var uploadId = ticket["uploadId"]!.GetValue<string>();
 
         var early = await user.CompleteAsync(bookId, uploadId);

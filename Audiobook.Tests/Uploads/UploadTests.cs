@@ -118,8 +118,7 @@ public sealed class UploadTests(AppHostFixture apphost)
         using var user = await CreateAsync(apphost);
         var bookId = IdOf(await user.CreateBookAsync());
         var bytes = Mp4Samples.Read("faststart.m4a");
-        var ticket = await ReadAsync(await user.Http.PostAsJsonAsync($"/api/v1/books/{bookId}/uploads",
-            new { fileName = "a.m4a", contentType = "audio/mp4", sizeBytes = bytes.Length }, Token), HttpStatusCode.Created);
+        var ticket = await user.CreateUploadAsync(bookId, bytes, "a.m4a");
         var uploadId = ticket["uploadId"]!.GetValue<string>();
 
         await ExpectProblem(await user.CompleteAsync(bookId, uploadId), HttpStatusCode.UnprocessableEntity);
