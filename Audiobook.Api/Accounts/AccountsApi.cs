@@ -2,6 +2,8 @@ using Audiobook.Api.Http;
 using Audiobook.Api.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace Audiobook.Api.Accounts;
 
@@ -9,22 +11,28 @@ public static class AccountsApi
 {
     public static IEndpointRouteBuilder MapAccountsApi(this IEndpointRouteBuilder routes)
     {
-        var auth = routes.MapGroup("/api/v1/auth").WithTags("Accounts").AllowAnonymous().RequireRateLimiting(AuthenticationSetup.AuthRateLimit);
+        // Token answers are never stored by a cache or a browser (Cache-Control: no-store).
+        var auth = routes.MapGroup("/api/v1/auth").WithTags("Accounts").AllowAnonymous().RequireRateLimiting(AuthenticationSetup.AuthRateLimit)
+            .AddEndpointFilter(static async (context, next) =>
+            {
+                context.HttpContext.Response.Headers.CacheControl = "no-store";
+                return await next(context);
+            });
         auth.MapPost("/register", Register).WithName("Register").WithSummary("Create an account")
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests);
         auth.MapPost("/login", Login).WithName("Login").WithSummary("Sign in and get an access token and a refresh token")
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         auth.MapPost("/refresh", Refresh).WithName("Refresh").WithSummary("Exchange a refresh token for new tokens (each refresh token works once)")
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
-        routes.MapPost("/api/v1/auth/logout", Logout).WithTags("Accounts").WithName("Logout")
-            .WithSummary("Sign out: ends this session, its refresh token and its access tokens");
+        auth.MapPost("/logout", Logout).WithName("Logout")
+            .WithSummary("Sign out: ends this session, its refresh token and its access tokens (with the access token, or the refresh token alone)");
 
         routes.MapGet("/api/v1/me", Me).WithTags("Accounts").WithName("Me").WithSummary("The signed-in account");
         return routes;
     }
 
     public sealed record Services(
-        UserStore Users, SessionStore Sessions, SignInThrottle Throttle, IPasswordHasher<User> Hasher, TokenIssuer Tokens, AudiobookMetrics Metrics, TimeProvider Time);
+        UserStore Users, SessionStore Sessions, SignInThrottle Throttle, IPasswordHasher<User> Hasher, TokenIssuer Tokens, AudiobookMetrics Metrics, TimeProvider Time, ILoggerFactory Logs);
 
     public static async Task<Results<Created<AccountResponse>, ValidationProblem, ProblemHttpResult>> Register(
         RegisterRequest request, [AsParameters] Services services, CancellationToken ct)
@@ -59,34 +67,45 @@ public static class AccountsApi
         LoginRequest request, HttpContext context, [AsParameters] Services services, CancellationToken ct)
     {
         var email = Credentials.CleanEmail(request.Email);
-        var throttle = email is null ? SignInState.Clean : await services.Throttle.CheckAsync(email, ct);
-        if (throttle.Wait > TimeSpan.Zero)
+        var password = request.Password ?? "";
+        if (email is null)
         {
-            var seconds = (int)Math.Ceiling(throttle.Wait.TotalSeconds);
+            VerifyAgainstDecoy(services.Hasher, password);
+            return WrongCredentials(services);
+        }
+        // A slot for one password check is taken before the check (SignInThrottle): parallel guesses
+        // cannot all slip through, and every answer is the same whether the account exists or not.
+        var attempt = await services.Throttle.ReserveAsync(email, ClientAddress.Key(context), ct);
+        if (!attempt.Allowed)
+        {
+            var seconds = (int)Math.Ceiling(attempt.Wait.TotalSeconds);
             context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many failed sign-ins",
-                detail: $"Too many failed sign-ins for this account. Try again in {seconds} s.");
+                detail: $"Too many failed sign-ins. Try again in {seconds} s.");
         }
-        var user = email is null ? null : await services.Users.FindByEmailAsync(email, ct);
-        var password = request.Password ?? "";
+        var user = await services.Users.FindByEmailAsync(email, ct);
 
         // Unknown addresses cost the same hash verification as wrong passwords, and get the same answer.
-        var verdict = user is null
-            ? VerifyAgainstDecoy(services.Hasher, password)
-            : services.Hasher.VerifyHashedPassword(user, user.PasswordHash, password);
+        var verdict = user is null ? VerifyAgainstDecoy(services.Hasher, password) : services.Hasher.VerifyHashedPassword(user, user.PasswordHash, password);
         if (user is null || verdict == PasswordVerificationResult.Failed)
         {
-            services.Metrics.LoginFailed();
-            if (email is not null)
-            {
-                await services.Throttle.RecordFailureAsync(email, throttle, ct);
-            }
-            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed",
-                detail: "Wrong e-mail address or password.");
+            return WrongCredentials(services);
         }
-        await services.Throttle.ClearAsync(user.Email, throttle, ct);
+        await services.Throttle.SucceededAsync(attempt, ct);
+        if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
+        {
+            // Hashed with fewer iterations (or an older format) than today's: stronger from now on.
+            await services.Users.SetPasswordHashAsync(user.Id, services.Hasher.HashPassword(user, password), ct);
+            services.Logs.CreateLogger("Audiobook.Api.Accounts").LogInformation("Password hash of {UserId} upgraded at sign-in", user.Id);
+        }
         var session = await services.Sessions.OpenAsync(user.Id, ct);
         return TypedResults.Ok(services.Tokens.Issue(user, session));
+    }
+
+    private static ProblemHttpResult WrongCredentials(Services services)
+    {
+        services.Metrics.LoginFailed();
+        return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed", detail: "Wrong e-mail address or password.");
     }
 
     public static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> Refresh(
@@ -114,10 +133,23 @@ public static class AccountsApi
         return TypedResults.Ok(services.Tokens.Issue(user, next));
     }
 
-    public static async Task<NoContent> Logout(HttpContext context, SessionStore sessions, CancellationToken ct)
+    /// <summary>
+    /// Ends the caller's session: the one its access token names, or — for a page whose access token
+    /// has expired — the one whose current refresh token it presents.
+    /// </summary>
+    public static async Task<Results<NoContent, ProblemHttpResult>> Logout(
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] RefreshRequest? request, HttpContext context, SessionStore sessions, CancellationToken ct)
     {
-        await sessions.RevokeAsync(context.User.SessionId(), ct);
-        return TypedResults.NoContent();
+        if (context.User.Identity?.IsAuthenticated == true)
+        {
+            await sessions.RevokeAsync(context.User.SessionId(), ct);
+            return TypedResults.NoContent();
+        }
+        if (RefreshToken.TryParse(request?.RefreshToken, out var presented) && await sessions.RevokeHeldAsync(presented, ct))
+        {
+            return TypedResults.NoContent();
+        }
+        return SessionEnded("Sign out needs the session's access token or its current refresh token.");
     }
 
     private static ProblemHttpResult SessionEnded(string detail) =>

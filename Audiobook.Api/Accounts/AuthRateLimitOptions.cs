@@ -37,8 +37,10 @@ internal static class RateLimitProblem
             ProblemDetails = new ProblemDetails
             {
                 Status = StatusCodes.Status429TooManyRequests,
-                Title = "Too many attempts",
-                Detail = "Too many sign-in attempts from this address. Wait a little and try again.",
+                Title = context.Request.Path.StartsWithSegments("/api/v1/auth") ? "Too many attempts" : "Too many requests",
+                Detail = context.Request.Path.StartsWithSegments("/api/v1/auth")
+                    ? "Too many sign-in attempts from this address. Wait a little and try again."
+                    : "Too many requests from this account. Wait as long as Retry-After says, then try again.",
             },
         });
     }

@@ -31,7 +31,7 @@ public static class AuthenticationSetup
         builder.Services.AddSingleton<SessionStore>();
         builder.Services.AddSingleton<SignInThrottle>();
         builder.Services.AddSingleton<TokenIssuer>();
-        builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+        builder.Services.AddSingleton<IPasswordHasher<User>>(new PasswordHasher<User>(Options.Create(new PasswordHasherOptions { IterationCount = Credentials.PasswordHashIterations })));
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.WithoutDataProtectionPreload();
@@ -46,6 +46,7 @@ public static class AuthenticationSetup
                     ValidAudience = jwt.Value.Audience,
                     IssuerSigningKeys = SigningKeys.Verifying(jwt.Value),
                     ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                    ValidTypes = [TokenIssuer.AccessTokenType],
                     ValidateIssuer = true,
                     ValidateAudience = true,
                     ValidateLifetime = true,
@@ -61,15 +62,17 @@ public static class AuthenticationSetup
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
         builder.Services.AddOptions<AuthRateLimitOptions>().BindConfiguration(AuthRateLimitOptions.Section).ValidateWith<AuthRateLimitOptions, AuthRateLimitOptionsValidator>().ValidateOnStart();
+        builder.Services.AddOptions<UserRateLimitOptions>().BindConfiguration(UserRateLimitOptions.Section).ValidateWith<UserRateLimitOptions, UserRateLimitOptionsValidator>().ValidateOnStart();
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = RateLimitProblem.WriteAsync;
+            limiter.AddUserRateLimits();
             limiter.AddPolicy(AuthRateLimit, context =>
             {
                 var settings = context.RequestServices.GetRequiredService<IOptions<AuthRateLimitOptions>>().Value;
                 return RateLimitPartition.GetFixedWindowLimiter(
-                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    Http.ClientAddress.Key(context),
                     _ => new FixedWindowRateLimiterOptions
                     {
                         PermitLimit = settings.PermitLimit,

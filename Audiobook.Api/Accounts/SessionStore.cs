@@ -8,11 +8,15 @@ using Microsoft.Extensions.Options;
 namespace Audiobook.Api.Accounts;
 
 /// <summary>
-/// Sign-in sessions in the Users table (SESSION#id): the hash of the current refresh token, the hash
-/// of the one it replaced, and whether the session was revoked. Items expire by TTL when unused.
+/// Sign-in sessions in the Users table (SESSION#id): the hash of the current refresh token, the hashes
+/// of the ones it replaced (the last <see cref="UsedTokensKept"/>), when it began, and whether it was
+/// revoked. Items expire by TTL when unused, and at the session's absolute lifetime in any case.
 /// </summary>
 public sealed class SessionStore(IAmazonDynamoDB db, IOptions<TableOptions> tables, IOptions<SessionOptions> options, TimeProvider time, IMemoryCache cache)
 {
+    /// <summary>Used refresh tokens remembered for reuse detection: 100 refreshes, more than a day of an idle page's.</summary>
+    public const int UsedTokensKept = 100;
+
     private string Table => tables.Value.Users;
 
     public async Task<RefreshToken> OpenAsync(string userId, CancellationToken ct)
@@ -29,7 +33,7 @@ public sealed class SessionStore(IAmazonDynamoDB db, IOptions<TableOptions> tabl
                 ["tokenHash"] = new(token.Hash),
                 ["rotatedAt"] = new(now.ToString("O")),
                 ["createdAt"] = new(now.ToString("O")),
-                ["expiresAtEpoch"] = Epoch(now + options.Value.RefreshTokenLifetime),
+                ["expiresAtEpoch"] = Epoch(ExpiresAt(now, now)),
             },
             ConditionExpression = "attribute_not_exists(pk)",
         }, ct);
@@ -37,8 +41,10 @@ public sealed class SessionStore(IAmazonDynamoDB db, IOptions<TableOptions> tabl
     }
 
     /// <summary>
-    /// Exchanges a refresh token for its successor. A token that was already exchanged (outside the
-    /// short retry grace) is a stolen or replayed one: the session is revoked for everybody holding it.
+    /// Exchanges a refresh token for its successor. A token the session issued and already exchanged
+    /// (outside the short retry grace) is a stolen or replayed one: the session is revoked for everybody
+    /// holding it. A secret the session never issued is only refused: knowing a session's id (it travels
+    /// in the access token) must not let anyone end it.
     /// </summary>
     public async Task<Rotation> RotateAsync(RefreshToken presented, CancellationToken ct)
     {
@@ -47,7 +53,7 @@ public sealed class SessionStore(IAmazonDynamoDB db, IOptions<TableOptions> tabl
         {
             var session = await GetAsync(presented.SessionId, ct);
             var now = time.GetUtcNow();
-            if (session is null || session.Revoked || session.ExpiresAt <= now)
+            if (session is null || !session.IsOpenAt(now))
             {
                 return Rotation.Rejected(RotationOutcome.Ended);
             }
@@ -56,25 +62,31 @@ public sealed class SessionStore(IAmazonDynamoDB db, IOptions<TableOptions> tabl
             var isJustReplaced = presentedHash == session.PreviousHash && now - session.RotatedAt <= options.Value.ReuseGrace;
             if (!isCurrent && !isJustReplaced)
             {
+                if (!session.UsedHashes.Contains(presentedHash))
+                {
+                    return Rotation.Rejected(RotationOutcome.Ended);
+                }
                 await RevokeAsync(presented.SessionId, ct);
                 return Rotation.Rejected(RotationOutcome.Reused);
             }
 
             var next = RefreshToken.New(presented.SessionId);
+            var used = session.UsedHashes.Append(session.TokenHash).Distinct().TakeLast(UsedTokensKept).ToList();
             try
             {
                 await db.UpdateItemAsync(new UpdateItemRequest
                 {
                     TableName = Table,
                     Key = new() { ["pk"] = new(Key(presented.SessionId)) },
-                    UpdateExpression = "SET tokenHash = :next, previousHash = :current, rotatedAt = :now, expiresAtEpoch = :expires",
+                    UpdateExpression = "SET tokenHash = :next, previousHash = :current, usedHashes = :used, rotatedAt = :now, expiresAtEpoch = :expires",
                     ConditionExpression = "tokenHash = :current AND attribute_not_exists(revoked)",
                     ExpressionAttributeValues = new()
                     {
                         [":next"] = new(next.Hash),
                         [":current"] = new(session.TokenHash),
+                        [":used"] = new() { L = [.. used.Select(hash => new AttributeValue(hash))] },
                         [":now"] = new(now.ToString("O")),
-                        [":expires"] = Epoch(now + options.Value.RefreshTokenLifetime),
+                        [":expires"] = Epoch(ExpiresAt(session.CreatedAt, now)),
                     },
                 }, ct);
                 return new Rotation(RotationOutcome.Rotated, session.UserId, next);
@@ -85,6 +97,20 @@ public sealed class SessionStore(IAmazonDynamoDB db, IOptions<TableOptions> tabl
             }
         }
         return Rotation.Rejected(RotationOutcome.Ended);
+    }
+
+    /// <summary>Revokes the session whose current refresh token (or the one just replaced, within the grace) this is; false for any other.</summary>
+    public async Task<bool> RevokeHeldAsync(RefreshToken presented, CancellationToken ct)
+    {
+        var session = await GetAsync(presented.SessionId, ct);
+        var now = time.GetUtcNow();
+        var held = session is not null && session.IsOpenAt(now)
+            && (presented.Hash == session.TokenHash || (presented.Hash == session.PreviousHash && now - session.RotatedAt <= options.Value.ReuseGrace));
+        if (held)
+        {
+            await RevokeAsync(presented.SessionId, ct);
+        }
+        return held;
     }
 
     public async Task RevokeAsync(string sessionId, CancellationToken ct)
@@ -119,7 +145,7 @@ public sealed class SessionStore(IAmazonDynamoDB db, IOptions<TableOptions> tabl
             return open;
         }
         var session = await GetAsync(sessionId, ct);
-        open = session is { Revoked: false } && session.ExpiresAt > time.GetUtcNow();
+        open = session is not null && session.IsOpenAt(time.GetUtcNow());
         cache.Set(CacheKey(sessionId), open, options.Value.RevocationCheckInterval);
         return open;
     }
@@ -137,13 +163,26 @@ public sealed class SessionStore(IAmazonDynamoDB db, IOptions<TableOptions> tabl
             return null;
         }
         var item = response.Item;
+        var rotatedAt = DateTimeOffset.Parse(item["rotatedAt"].S, CultureInfo.InvariantCulture);
+        var createdAt = item.TryGetValue("createdAt", out var created) ? DateTimeOffset.Parse(created.S, CultureInfo.InvariantCulture) : rotatedAt;
         return new Session(
             item["userId"].S,
             item["tokenHash"].S,
             item.TryGetValue("previousHash", out var previous) ? previous.S : null,
-            DateTimeOffset.Parse(item["rotatedAt"].S, CultureInfo.InvariantCulture),
+            item.TryGetValue("usedHashes", out var used) ? [.. used.L.Select(hash => hash.S)] : [],
+            createdAt,
+            rotatedAt,
             DateTimeOffset.FromUnixTimeSeconds(long.Parse(item["expiresAtEpoch"].N, CultureInfo.InvariantCulture)),
+            createdAt + options.Value.AbsoluteLifetime,
             item.TryGetValue("revoked", out var revoked) && revoked.BOOL == true);
+    }
+
+    /// <summary>When a session used now ends: after the idle lifetime, and never past the absolute one.</summary>
+    private DateTimeOffset ExpiresAt(DateTimeOffset createdAt, DateTimeOffset now)
+    {
+        var idle = now + options.Value.RefreshTokenLifetime;
+        var absolute = createdAt + options.Value.AbsoluteLifetime;
+        return idle < absolute ? idle : absolute;
     }
 
     private static AttributeValue Epoch(DateTimeOffset at) => new() { N = at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) };
@@ -152,7 +191,12 @@ public sealed class SessionStore(IAmazonDynamoDB db, IOptions<TableOptions> tabl
 
     private static string CacheKey(string sessionId) => "session-open:" + sessionId;
 
-    private sealed record Session(string UserId, string TokenHash, string? PreviousHash, DateTimeOffset RotatedAt, DateTimeOffset ExpiresAt, bool Revoked);
+    private sealed record Session(
+        string UserId, string TokenHash, string? PreviousHash, IReadOnlyList<string> UsedHashes,
+        DateTimeOffset CreatedAt, DateTimeOffset RotatedAt, DateTimeOffset ExpiresAt, DateTimeOffset EndsAt, bool Revoked)
+    {
+        public bool IsOpenAt(DateTimeOffset now) => !Revoked && ExpiresAt > now && EndsAt > now;
+    }
 }
 
 public enum RotationOutcome

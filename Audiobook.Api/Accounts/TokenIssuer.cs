@@ -10,6 +10,8 @@ public sealed class TokenIssuer(IOptions<JwtOptions> options, TimeProvider time)
 {
     public const string SessionClaim = "sid";
 
+    public const string AccessTokenType = "at+jwt";
+
     private readonly JsonWebTokenHandler handler = new();
 
     public TokenResponse Issue(User user, RefreshToken session)
@@ -32,6 +34,8 @@ public sealed class TokenIssuer(IOptions<JwtOptions> options, TimeProvider time)
                 new Claim(SessionClaim, session.SessionId),
             ]),
             SigningCredentials = new SigningCredentials(SigningKeys.Signing(jwt), SecurityAlgorithms.HmacSha256),
+            // RFC 9068: an access token says so, and nothing else (an ID token, a token of another kind) is taken for one.
+            TokenType = AccessTokenType,
         });
         return new TokenResponse(token, "Bearer", (int)jwt.AccessTokenLifetime.TotalSeconds, session.ToString());
     }

@@ -31,7 +31,8 @@ public sealed record ChapterResponse(
     string Status,
     DateTimeOffset CreatedAt);
 
-public sealed record ChapterList(IReadOnlyList<ChapterResponse> Items);
+/// <summary>A page of a book's chapters in number order; <see cref="NextCursor"/> is null on the last page.</summary>
+public sealed record ChapterList(IReadOnlyList<ChapterResponse> Items, string? NextCursor);
 
 public sealed record UpdateChapterRequest(string? Title, int? Number);
 

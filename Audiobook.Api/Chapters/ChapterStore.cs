@@ -48,10 +48,40 @@ public sealed class ChapterStore(IAmazonDynamoDB db, IOptions<TableOptions> tabl
         return item is null ? null : ChapterItems.FromItem(item);
     }
 
-    public async Task<List<Chapter>> ListAsync(string bookId, CancellationToken ct)
+    /// <summary>
+    /// One page of a book's chapters in number order: the number claims (NUMBER#000001 …, sorted by the
+    /// table) say which chapters, read in batches. A book of thousands of chapters costs a page, not all of them.
+    /// </summary>
+    /// <returns>The page, and the number to continue after when there is more.</returns>
+    public async Task<(List<Chapter> Items, int? ContinueAfter)> ListAsync(string bookId, int limit, int? afterNumber, CancellationToken ct)
     {
-        var items = await QueryPartitionAsync(bookId, ChapterItems.ChapterPrefix, ct);
-        return [.. items.Select(ChapterItems.FromItem).OrderBy(c => c.Number)];
+        var claims = await db.QueryAsync(new QueryRequest
+        {
+            TableName = Table,
+            KeyConditionExpression = "bookId = :book AND begins_with(sk, :prefix)",
+            ExpressionAttributeValues = new() { [":book"] = new(bookId), [":prefix"] = new(ChapterItems.NumberPrefix) },
+            ExclusiveStartKey = afterNumber is { } after ? ChapterItems.NumberKey(bookId, after) : null,
+            Limit = limit + 1,
+            ConsistentRead = true,
+        }, ct);
+        var claimed = (claims.Items ?? []).Take(limit).ToList();
+        var page = claimed.Select(claim => claim["chapterId"].S).ToList();
+        var chapters = new List<Chapter>(page.Count);
+        foreach (var batch in page.Chunk(100))
+        {
+            var keys = batch.Select(id => ChapterItems.ChapterKey(bookId, id)).ToList();
+            while (keys.Count > 0)
+            {
+                var read = await db.BatchGetItemAsync(new BatchGetItemRequest
+                {
+                    RequestItems = new() { [Table] = new KeysAndAttributes { Keys = keys, ConsistentRead = true } },
+                }, ct);
+                chapters.AddRange((read.Responses.GetValueOrDefault(Table) ?? []).Select(ChapterItems.FromItem));
+                keys = read.UnprocessedKeys.GetValueOrDefault(Table)?.Keys ?? [];
+            }
+        }
+        var more = (claims.Items?.Count ?? 0) > limit;
+        return ([.. chapters.OrderBy(c => c.Number)], more ? int.Parse(claimed[^1]["sk"].S[ChapterItems.NumberPrefix.Length..], System.Globalization.CultureInfo.InvariantCulture) : null);
     }
 
     /// <summary>

@@ -23,20 +23,43 @@ public static class ChaptersApi
         chapter.MapPatch("/", Update).WithName("UpdateChapter").WithSummary("Rename or renumber a chapter")
             .ProducesProblem(StatusCodes.Status409Conflict);
         chapter.MapDelete("/", Delete).WithName("DeleteChapter").WithSummary("Delete a chapter and its audio");
-        chapter.MapGet("/stream", Stream).WithName("StreamChapter").WithSummary("A signed URL that plays the chapter with HTTP Range");
-        chapter.MapGet("/download", Download).WithName("DownloadChapter").WithSummary("A signed URL that downloads the chapter under its file name");
+        chapter.MapGet("/stream", Stream).WithName("StreamChapter").WithSummary("A signed URL that plays the chapter with HTTP Range")
+            .RequireRateLimiting(UserRateLimits.StreamUrlPolicy).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        chapter.MapGet("/download", Download).WithName("DownloadChapter").WithSummary("A signed URL that downloads the chapter under its file name")
+            .RequireRateLimiting(UserRateLimits.StreamUrlPolicy).ProducesProblem(StatusCodes.Status429TooManyRequests);
         return routes;
     }
 
-    public static async Task<Results<Ok<ChapterList>, ProblemHttpResult>> List(
-        string bookId, HttpContext context, BookStore books, ChapterStore chapters, CancellationToken ct)
+    /// <summary>A page holds every chapter of almost any book; one of thousands answers in bounded pages.</summary>
+    public const int DefaultPageSize = 500;
+
+    public const int MaxPageSize = 1000;
+
+    public static async Task<Results<Ok<ChapterList>, ValidationProblem, ProblemHttpResult>> List(
+        string bookId, int? limit, string? cursor, HttpContext context, BookStore books, ChapterStore chapters, PageCursor cursors, CancellationToken ct)
     {
-        if (await books.GetAsync(context.User.UserId(), bookId, ct) is null)
+        var owner = context.User.UserId();
+        var size = limit ?? DefaultPageSize;
+        if (size is < 1 or > MaxPageSize)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"limit must be between 1 and {MaxPageSize}."] });
+        }
+        int? after = null;
+        if (!string.IsNullOrEmpty(cursor))
+        {
+            if (cursors.Decode($"{owner}/{bookId}", cursor) is not { } decoded || !int.TryParse(decoded, System.Globalization.CultureInfo.InvariantCulture, out var last))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = ["cursor is not a cursor this API issued for this book."] });
+            }
+            after = last;
+        }
+        if (await books.GetAsync(owner, bookId, ct) is null)
         {
             return Problems.BookNotFound();
         }
-        var items = await chapters.ListAsync(bookId, ct);
-        return TypedResults.Ok(new ChapterList([.. items.Select(c => c.ToResponse())]));
+        var (items, continueAfter) = await chapters.ListAsync(bookId, size, after, ct);
+        var next = continueAfter is { } number ? cursors.Encode($"{owner}/{bookId}", number.ToString(System.Globalization.CultureInfo.InvariantCulture)) : null;
+        return TypedResults.Ok(new ChapterList([.. items.Select(c => c.ToResponse())], next));
     }
 
     public static async Task<Results<Ok<ChapterResponse>, ProblemHttpResult>> Get(

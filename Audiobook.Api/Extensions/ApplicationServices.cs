@@ -45,9 +45,18 @@ public static class ApplicationServices
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default));
 
-        // The proxy in front (Aspire's locally, the Lambda Web Adapter on AWS) connects over loopback.
+        // Only the proxy in front, over loopback (the Lambda Web Adapter relaying API Gateway in AWS; the
+        // local gateway or Aspire's proxy here), is believed, and only its own, last entry: what a client
+        // wrote into X-Forwarded-For before it is not the client's address (Http/ClientAddress.cs).
         services.Configure<ForwardedHeadersOptions>(forwarded =>
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            forwarded.ForwardLimit = 1;
+            forwarded.KnownIPNetworks.Clear();
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownProxies.Add(System.Net.IPAddress.Loopback);
+            forwarded.KnownProxies.Add(System.Net.IPAddress.IPv6Loopback);
+        });
 
         services.Configure<RouteOptions>(routes => routes.SetParameterPolicy<IdRouteConstraint>(IdRouteConstraint.Name));
         services.AddApiReference();

@@ -56,9 +56,9 @@ public sealed class SecurityHeaders : IMiddleware
         }
         else
         {
+            // This deployment's bucket only, as presigned URLs name it (virtual-hosted style), not every bucket of the Region.
             var region = s3.Config.RegionEndpoint?.SystemName ?? "us-east-1";
             origins.Add($"https://{storage.BucketName}.s3.{region}.amazonaws.com");
-            origins.Add($"https://s3.{region}.amazonaws.com");
         }
         if (configuration[$"{CloudFrontOptions.Section}:{nameof(CloudFrontOptions.Domain)}"] is { Length: > 0 } cdn)
         {

@@ -21,6 +21,12 @@ public enum Mp4Verdict
 /// <param name="DurationSeconds">From mvhd, or the fragments; null when it cannot be known, never a made-up 0.</param>
 public sealed record Mp4Inspection(Mp4Verdict Verdict, string Reason, string? MajorBrand = null, double? DurationSeconds = null)
 {
+    /// <summary>
+    /// The longest a chapter can plausibly last: a week. A header claiming more is a broken or crafted
+    /// file (the duration is then unknown), and no position past it is a place in a chapter.
+    /// </summary>
+    public const double MaxDurationSeconds = 7 * 24 * 3600;
+
     /// <summary>Bytes fetched from storage to reach the verdict.</summary>
     public long BytesRead { get; init; }
 

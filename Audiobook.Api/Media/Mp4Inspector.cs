@@ -118,6 +118,11 @@ public static class Mp4Inspector
             }
             duration = fragments.DurationSeconds(audio);
         }
+        if (duration > Mp4Inspection.MaxDurationSeconds)
+        {
+            return new Mp4Inspection(Mp4Verdict.Playable,
+                $"A playable MP4/M4A whose header claims {duration.Value:0} s, more than a chapter can last: its duration is unknown.", major);
+        }
         return new Mp4Inspection(Mp4Verdict.Playable, "A playable MP4/M4A.", major, duration is null ? null : Math.Round(duration.Value, 3));
     }
 

@@ -2,6 +2,7 @@ using Audiobook.Api.Accounts;
 using Audiobook.Api.Books;
 using Audiobook.Api.Chapters;
 using Audiobook.Api.Http;
+using Audiobook.Api.Media;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Audiobook.Api.Progress;
@@ -34,9 +35,9 @@ public static class ProgressApi
         {
             errors["chapterId"] = ["chapterId must be the id of a chapter of this book."];
         }
-        if (request.PositionSeconds is not { } position || !double.IsFinite(position) || position < 0)
+        if (request.PositionSeconds is not { } position || !double.IsFinite(position) || position < 0 || position > Mp4Inspection.MaxDurationSeconds)
         {
-            errors["positionSeconds"] = ["positionSeconds must be a number of seconds, 0 or more."];
+            errors["positionSeconds"] = [$"positionSeconds must be a number of seconds from 0 to {Mp4Inspection.MaxDurationSeconds:0} (no chapter lasts longer)."];
         }
         if (request.ClientUpdatedAt is not { } clientTime)
         {

@@ -61,8 +61,8 @@ public sealed class UploadCompletion(
 
         var inspection = await Mp4Inspector.InspectAsync(audio.OpenRanged(upload.ObjectKey, size.Value), ct);
         metrics.UploadInspected(inspection.BytesRead);
-        logger.LogInformation("Upload {UploadId} inspected: {BytesRead} of {SizeBytes} bytes read, {Verdict}",
-            upload.Id, inspection.BytesRead, size.Value, inspection.Verdict);
+        logger.LogInformation("Upload {UploadId} inspected: {BytesRead} of {SizeBytes} bytes read, {Verdict}: {Reason}",
+            upload.Id, inspection.BytesRead, size.Value, inspection.Verdict, inspection.Reason);
         if (!inspection.IsPlayable)
         {
             var unsupported = inspection.Verdict is Mp4Verdict.NotMp4 or Mp4Verdict.Protected;

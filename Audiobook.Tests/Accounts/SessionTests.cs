@@ -85,6 +85,36 @@ public sealed class SessionTests(AppHostFixture apphost)
     }
 
     [Fact]
+    public async Task A_refresh_with_a_sessions_id_and_a_wrong_secret_is_401_and_ends_nothing()
+    {
+        using var victim = await CreateAsync(apphost);
+        using var attacker = Anonymous(apphost);
+        // The session id travels in the access token (sid) and opens the refresh token: an attacker may know it.
+        var forged = victim.RefreshToken[..33] + new string('A', 43);
+
+        var guess = await RefreshAsync(attacker, forged, HttpStatusCode.Unauthorized);
+
+        Assert.DoesNotContain("already used", guess["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        await ReadAsync(await GetMeAsync(victim.Http, victim.AccessToken), HttpStatusCode.OK);
+        await RefreshAsync(victim.Http, victim.RefreshToken, HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Sign_out_with_the_refresh_token_alone_ends_the_session()
+    {
+        using var user = await CreateAsync(apphost);
+        using var idlePage = Anonymous(apphost); // its access token has expired: it holds the refresh token only
+
+        var signOut = await idlePage.PostAsJsonAsync("/api/v1/auth/logout", new { refreshToken = user.RefreshToken }, Token);
+
+        Assert.Equal(HttpStatusCode.NoContent, signOut.StatusCode);
+        await RefreshAsync(user.Http, user.RefreshToken, HttpStatusCode.Unauthorized);
+        await ExpectProblem(await GetMeAsync(user.Http, user.AccessToken), HttpStatusCode.Unauthorized);
+        // A token that is not a session's current one signs nothing out.
+        await ExpectProblem(await idlePage.PostAsJsonAsync("/api/v1/auth/logout", new { refreshToken = user.RefreshToken[..33] + new string('B', 43) }, Token), HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task A_refresh_without_a_token_is_a_400_naming_the_field()
     {
         using var http = Anonymous(apphost);

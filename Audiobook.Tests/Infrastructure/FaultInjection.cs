@@ -18,11 +18,14 @@ public class FaultInjection<T> : StrikeOnceProxy<T>
     where T : class
 {
     private FaultTiming timing;
+    private Func<Exception> failure = Dropped;
 
-    public static T Wrap(T inner, FaultTiming timing, Func<MethodInfo, object?[]?, bool> matches, out FaultInjection<T> fault)
+    /// <param name="failure">What the call fails with (default: the connection dropped).</param>
+    public static T Wrap(T inner, FaultTiming timing, Func<MethodInfo, object?[]?, bool> matches, out FaultInjection<T> fault, Func<Exception>? failure = null)
     {
         var wrapped = Wrap(inner, matches, out fault);
         fault.timing = timing;
+        fault.failure = failure ?? Dropped;
         return wrapped;
     }
 
@@ -40,12 +43,12 @@ public class FaultInjection<T> : StrikeOnceProxy<T>
 
     private static HttpRequestException Dropped() => new("The connection was reset (fault injected by the test).");
 
-    private static object Fail(Type resultType) =>
-        typeof(Task).GetMethod(nameof(Task.FromException), 1, [typeof(Exception)])!.MakeGenericMethod(resultType).Invoke(null, [Dropped()])!;
+    private object Fail(Type resultType) =>
+        typeof(Task).GetMethod(nameof(Task.FromException), 1, [typeof(Exception)])!.MakeGenericMethod(resultType).Invoke(null, [failure()])!;
 
-    private static async Task<TResult> ThenFail<TResult>(Task<TResult> call)
+    private async Task<TResult> ThenFail<TResult>(Task<TResult> call)
     {
         await call;
-        throw Dropped();
+        throw failure();
     }
 }

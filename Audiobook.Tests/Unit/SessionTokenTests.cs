@@ -40,7 +40,7 @@ public sealed class SessionTokenTests
     {
         var options = new SignInThrottleOptions();
 
-        Assert.Equal(TimeSpan.FromSeconds(seconds), options.DelayAfter(failures));
+        Assert.Equal(TimeSpan.FromSeconds(seconds), options.DelayAfter(failures, options.FreeAttempts));
     }
 
     [Fact]

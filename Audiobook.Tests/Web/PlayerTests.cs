@@ -29,6 +29,9 @@ public sealed class PlayerTests(AppHostFixture apphost, BrowserFixture browser) 
 
     [Fact]
     public Task An_expired_access_token_is_renewed_silently_and_sign_out_ends_the_session_on_the_server() => RenewAndSignOutAsync();
+
+    [Fact]
+    public Task Told_to_slow_down_the_player_waits_as_long_as_asked_and_tries_again() => BackOffAsync();
 }
 
 /// <summary>What a listener does in the web player, against whichever AppHost serves it.</summary>
@@ -242,6 +245,38 @@ public abstract class PlayerScenarios(AppHostFixture apphost, BrowserFixture bro
         Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('audiobook.refresh')"));
         var reuse = await context.APIRequest.PostAsync(BaseUrl + "/api/v1/auth/refresh", new() { DataObject = new { refreshToken = refreshAfter } });
         Assert.Equal(401, reuse.Status);
+    }
+
+    protected async Task BackOffAsync()
+    {
+        await using var context = await NewListenerAsync();
+        var page = await context.NewPageAsync();
+        await RegisterAsync(page);
+        await CreateBookAsync(page, "Patience");
+        var asked = new List<DateTimeOffset>();
+        await page.RouteAsync("**/api/v1/books?*", async route =>
+        {
+            asked.Add(DateTimeOffset.UtcNow);
+            if (asked.Count == 1)
+            {
+                // As the API answers past an account's budget (RateLimits:PerUser).
+                await route.FulfillAsync(new()
+                {
+                    Status = 429,
+                    ContentType = "application/problem+json",
+                    Headers = new Dictionary<string, string> { ["Retry-After"] = "1" },
+                    Body = "{\"status\":429,\"title\":\"Too many requests\",\"detail\":\"Too many requests from this account.\"}",
+                });
+                return;
+            }
+            await route.ContinueAsync();
+        });
+
+        await page.GotoAsync(BaseUrl + "/#/");
+
+        await Expect(page.GetByText("Patience")).ToBeVisibleAsync();
+        Assert.Equal(2, asked.Count);
+        Assert.True(asked[1] - asked[0] >= TimeSpan.FromSeconds(0.9), $"retried after {(asked[1] - asked[0]).TotalMilliseconds} ms");
     }
 
     protected async Task DownloadAsync()

@@ -54,7 +54,15 @@ public sealed partial class Measurements(BenchAppHost apphost, Report report, st
     /// <summary>Stream URLs per second against /alive per second, same process, 32 clients; and the memory meanwhile.</summary>
     public async Task<double> IssuanceAsync(bool cloudFront)
     {
-        await using var api = await ApiProcess.StartAsync(apiExecutable, apphost.ProductionApiEnvironment(cloudFront), ct);
+        // One account asks for every URL: its per-account budgets (RateLimits:PerUser) are lifted, so what
+        // is measured is the cost of signing (and of the limiter itself), not the limit.
+        var environment = apphost.ProductionApiEnvironment(cloudFront);
+        foreach (var bucket in new[] { "Requests", "StreamUrls" })
+        {
+            environment[$"RateLimits__PerUser__{bucket}__TokenLimit"] = "100000";
+            environment[$"RateLimits__PerUser__{bucket}__TokensPerPeriod"] = "100000";
+        }
+        await using var api = await ApiProcess.StartAsync(apiExecutable, environment, ct);
         var user = await ApiUserSession.CreateAsync(api.Address, ct);
         var bookId = await user.CreateBookAsync("Issuance", ct);
         var chapterId = await user.AddChapterAsync(bookId, Sample("faststart.m4a"), ct);

@@ -71,11 +71,24 @@ export async function signOutSession() {
 }
 
 export async function api(method, path, body, options = {}) {
-  const response = await send(method, path, body, options);
+  const response = await sendPolitely(method, path, body, options);
   if (response.status === 401 && session.token && !path.startsWith('/api/v1/auth/') && await refresh()) {
-    return read(await send(method, path, body, options), path);
+    return read(await sendPolitely(method, path, body, options), path);
   }
   return read(response, path);
+}
+
+// Told to slow down (429), a request that may safely be repeated waits as long as Retry-After says
+// (a few seconds at most) and tries again, twice at most; anything else shows the server's answer.
+const REPEATABLE = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
+async function sendPolitely(method, path, body, options) {
+  for (let attempt = 0; ; attempt++) {
+    const response = await send(method, path, body, options);
+    const wait = Number(response.headers.get('Retry-After'));
+    const repeatable = REPEATABLE.has(method) || options.idempotencyKey;
+    if (response.status !== 429 || !repeatable || attempt === 2 || !(wait >= 0 && wait <= 10)) return response;
+    await new Promise(resolve => setTimeout(resolve, Math.max(wait, 1) * 1000));
+  }
 }
 
 async function send(method, path, body, { keepalive = false, idempotencyKey = null }) {

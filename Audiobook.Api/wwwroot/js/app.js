@@ -164,6 +164,18 @@ async function libraryScreen() {
 }
 
 // ---------- a book ----------
+// Every chapter of a book, page by page (a page holds hundreds).
+async function allChapters(bookId) {
+  const chapters = [];
+  let cursor = null;
+  do {
+    const page = await api('GET', `/api/v1/books/${bookId}/chapters?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    chapters.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return chapters;
+}
+
 async function bookScreen(bookId) {
   const error = alertBox();
   let book;
@@ -180,10 +192,7 @@ async function bookScreen(bookId) {
 
   async function refresh() {
     try {
-      [book, { items: chapters }] = await Promise.all([
-        api('GET', `/api/v1/books/${bookId}`),
-        api('GET', `/api/v1/books/${bookId}/chapters`),
-      ]);
+      [book, chapters] = await Promise.all([api('GET', `/api/v1/books/${bookId}`), allChapters(bookId)]);
     } catch (failure) {
       error.textContent = failure.message;
       return;

@@ -1,0 +1,80 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Reflection;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Audiobook.Tests.Foundation;
+using Audiobook.Tests.Infrastructure;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using static Audiobook.Tests.Infrastructure.ApiUser;
+
+namespace Audiobook.Tests.Accounts;
+
+/// <summary>
+/// Two registrations of one address at once: in AWS the loser's transaction may be cancelled as a
+/// TransactionConflict rather than a failed condition (the emulator serialises DynamoDB, so it never
+/// does this by itself). The conflict is injected here exactly as DynamoDB reports it.
+/// </summary>
+public sealed class RegistrationConflictTests(AppHostFixture apphost)
+{
+    [Fact]
+    public async Task A_registration_that_conflicts_with_one_of_the_same_address_answers_409()
+    {
+        var email = $"twice-{Guid.NewGuid():N}@example.com";
+        using (var first = Anonymous(apphost))
+        {
+            await Expect(await RegisterAsync(first, email), HttpStatusCode.Created);
+        }
+        await using var api = ConflictingOnce(email, out var conflict);
+
+        var second = await RegisterAsync(api.CreateClient(), email);
+
+        Assert.True(conflict.HasStruck, "the conflict was never injected");
+        await ExpectProblem(second, HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task A_registration_whose_transaction_conflicted_with_another_is_retried_and_succeeds()
+    {
+        var email = $"once-{Guid.NewGuid():N}@example.com";
+        await using var api = ConflictingOnce(email, out var conflict);
+
+        var registered = await RegisterAsync(api.CreateClient(), email);
+
+        Assert.True(conflict.HasStruck, "the conflict was never injected");
+        await Expect(registered, HttpStatusCode.Created);
+        using var http = Anonymous(apphost);
+        await Expect(await http.PostAsJsonAsync("/api/v1/auth/login", new { email, password = "a long listening passphrase" }, Token), HttpStatusCode.OK);
+    }
+
+    private Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Audiobook.Api.ApiAssembly> ConflictingOnce(string email, out FaultInjection<IAmazonDynamoDB> conflict)
+    {
+        FaultInjection<IAmazonDynamoDB>? injected = null;
+        var api = InProcessApi.Create(apphost, "Development").WithWebHostBuilder(web => web.ConfigureTestServices(services =>
+        {
+            var original = services.Last(d => d.ServiceType == typeof(IAmazonDynamoDB));
+            services.Remove(original);
+            services.AddSingleton(sp => FaultInjection<IAmazonDynamoDB>.Wrap((IAmazonDynamoDB)original.ImplementationFactory!(sp), FaultTiming.BeforeCall,
+                (m, args) => Registers(m, args, email), out injected, TransactionConflict));
+        }));
+        _ = api.Services; // builds the host, and with it the wrapped client
+        conflict = injected!;
+        return api;
+    }
+
+    private static bool Registers(MethodInfo method, object?[]? args, string email) =>
+        method.Name == "TransactWriteItemsAsync" && args?[0] is TransactWriteItemsRequest request
+        && request.TransactItems.Any(i => i.Put?.Item.TryGetValue("pk", out var pk) == true && pk.S == "EMAIL#" + email);
+
+    /// <summary>As DynamoDB cancels a transaction that collided with another on the same item.</summary>
+    private static TransactionCanceledException TransactionConflict() => new("Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict, None]")
+    {
+        ErrorCode = "TransactionCanceledException",
+        StatusCode = HttpStatusCode.BadRequest,
+        CancellationReasons = [new CancellationReason { Code = "TransactionConflict", Message = "Transaction is ongoing for the item" }, new CancellationReason { Code = "None" }],
+    };
+
+    private static Task<HttpResponseMessage> RegisterAsync(HttpClient http, string email) =>
+        http.PostAsJsonAsync("/api/v1/auth/register", new { email, password = "a long listening passphrase", displayName = "Twice" }, Token);
+}
