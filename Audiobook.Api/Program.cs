@@ -6,6 +6,7 @@ using Audiobook.Api.Http;
 using Audiobook.Api.Progress;
 using Audiobook.Api.Secrets;
 using Audiobook.Api.Storage;
+using Audiobook.Api.Telemetry;
 using Audiobook.Api.Uploads;
 
 // The secrets' round trip to SSM, with the AWS SDK's first use, starts before anything else when the
@@ -21,6 +22,7 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.UseSecretsGate();
+app.UseEmfMetrics();
 app.UseForwardedHeaders();
 app.UseMiddleware<SecurityHeaders>();
 if (!app.Environment.IsDevelopment())

@@ -63,10 +63,16 @@ public static class Extensions
 
     private static void AddOpenTelemetryExporters<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        // Locally the AppHost points this at the dashboard; on Lambda at the collector layer.
+        // Locally the AppHost points every signal at the dashboard. On Lambda only traces go over OTLP,
+        // to the collector layer when there is one (aws/service.yaml): logs are JSON on stdout and
+        // metrics EMF lines on stdout, which CloudWatch takes from the function's log group directly.
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
+        }
+        else if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"]))
+        {
+            builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddOtlpExporter());
         }
     }
 

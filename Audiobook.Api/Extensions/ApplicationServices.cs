@@ -27,6 +27,8 @@ public static class ApplicationServices
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AudiobookMetrics>();
+        services.AddOptions<EmfOptions>().BindConfiguration(EmfOptions.Section).ValidateWith<EmfOptions, EmfOptionsValidator>().ValidateOnStart();
+        services.AddSingleton<EmfMetrics>();
 
         services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.Section).ValidateWith<UploadOptions, UploadOptionsValidator>().ValidateOnStart();
 
