@@ -25,6 +25,14 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
+# The package is a linux-x64 Native AOT executable, which .NET builds only on linux-x64 itself.
+if [[ "$(uname -s)" != Linux || "$(uname -m)" != x86_64 ]]; then
+  echo "package: the Lambda package can only be built on Linux x64 (this is $(uname -s) $(uname -m)): build it in CI or a Linux x64 machine and pass it to deploy.sh --package" >&2
+  exit 1
+fi
+command -v clang >/dev/null || command -v gcc >/dev/null \
+  || { echo "package: Native AOT needs a C toolchain (clang, or gcc) and zlib: apt-get install clang zlib1g-dev" >&2; exit 1; }
+
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 version="$(git rev-parse --short=12 HEAD)"
@@ -49,10 +57,12 @@ zip_path="${output}/audiobook-api-${version}.zip"
 rm -f "$zip_path"
 (cd "$publish" && python3 -c 'import os,sys,zipfile
 with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
-    for d, _, fs in os.walk("."):
-        for f in fs:
+    for d, dirs, fs in os.walk("."):
+        dirs.sort()
+        for f in sorted(fs):
             p = os.path.join(d, f)
             info = zipfile.ZipInfo.from_file(p, os.path.relpath(p, "."))
+            info.date_time = (1980, 1, 1, 0, 0, 0)  # the same files make the same zip (deploy keys packages by content)
             info.external_attr = (0o755 if f in ("run.sh", "Audiobook.Api") else 0o644) << 16
             with open(p, "rb") as fh:
                 z.writestr(info, fh.read(), zipfile.ZIP_DEFLATED)' "$zip_path")

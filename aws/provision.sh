@@ -60,6 +60,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 script_name=provision
 # shellcheck source=lib.sh
 source "${here}/lib.sh"
+require aws python3 openssl
 stack="audiobook-${environment}-data"
 origins_csv="$(IFS=,; echo "${origins[*]}")"
 parameters=(
@@ -70,8 +71,16 @@ parameters=(
 deploy_data_stack() {
   # create-stack/update-stack rather than 'cloudformation deploy': the emulator leaves a
   # change set's outputs empty (shared/ENVIRONMENT.md), and both behave the same on AWS.
-  local body="file://${here}/data.yaml"
-  if aws cloudformation describe-stacks --stack-name "$stack" >/dev/null 2>&1; then
+  local body="file://${here}/data.yaml" status
+  status="$(stack_status "$stack")"
+  case "$status" in
+    NONE | *_COMPLETE) ;;
+    *) die "${stack} is in ${status}; it holds the environment's data and is never deleted or recreated by a script: see docs/rollback.md ('When a deploy fails')" ;;
+  esac
+  if [[ "$status" == ROLLBACK_COMPLETE ]]; then
+    die "${stack} is in ROLLBACK_COMPLETE: its first creation failed. Its bucket and tables are retained; delete the stack (not them) by hand after checking, then deploy again (docs/rollback.md)"
+  fi
+  if [[ "$status" != NONE ]]; then
     if [[ -n "$distribution_arn" ]]; then
       parameters+=("ParameterKey=CloudFrontDistributionArn,ParameterValue=${distribution_arn}")
     else
@@ -130,24 +139,15 @@ apply_emulator_rules() {
   done < <(python3 "${here}/emulator_rules.py" ttl "${here}/data.yaml" "$environment")
 }
 
-# Creates a random SecureString parameter unless it already exists.
+# Creates a random SecureString parameter unless it exists. Only "not found" means it does not: any
+# other failure stops the script, which would otherwise replace a live key (and sign everyone out).
 ensure_secret() {
   local name="/audiobook/${environment}/$1" bytes="$2"
-  if aws ssm get-parameter --name "$name" >/dev/null 2>&1; then
+  if [[ -n "$(secret_get "$name")" ]]; then
     log "secret ${name} exists"
     return
   fi
-  put_secret "$name" "$(openssl rand -base64 "$bytes" | tr -d '\n')"
-}
-
-# The value goes through a private temporary file, never the command line, so it shows up in no
-# process list or log. It must already be escaped for a JSON string.
-put_secret() {
-  local name="$1" value="$2" input
-  input="$(umask 077 && mktemp)"
-  printf '{"Name":"%s","Type":"SecureString","Value":"%s","Overwrite":true}' "$name" "$value" >"$input"
-  aws ssm put-parameter --cli-input-json "file://${input}" >/dev/null
-  rm -f "$input"
+  openssl rand -base64 "$bytes" | tr -d '\n' | put_secret "$name"
   log "secret ${name} written"
 }
 

@@ -41,4 +41,5 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 [[ -n "$environment" ]] || { usage >&2; exit 2; }
+require aws python3
 service_parameters "$(artifacts_bucket)" "$version" "$(IFS=,; echo "${origins[*]:-}")" "$alarm_email" "$otel_layer"

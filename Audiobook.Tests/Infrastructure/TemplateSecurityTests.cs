@@ -126,6 +126,46 @@ public sealed class TemplateSecurityTests
     }
 
     [Fact]
+    public void Alarm_topics_are_under_a_key_cloudwatch_may_use_so_alarms_reach_someone()
+    {
+        var topics = Service.Resources("AWS::SNS::Topic").ToList();
+        Assert.NotEmpty(topics);
+        foreach (var (name, p) in topics)
+        {
+            // AWS-managed keys (alias/aws/sns) cannot grant cloudwatch.amazonaws.com: alarms would never publish.
+            var key = Template.At(p, "KmsMasterKeyId");
+            Assert.False(key is null || key.StartsWith("alias/aws/", StringComparison.Ordinal), $"{name} is under {key ?? "no key"}");
+            var keyResource = Service.Resource(key!);
+            Assert.Equal("AWS::KMS::Key", Template.At(keyResource, "Type"));
+            var statements = ((YamlSequenceNode)Service.Properties(key!)["KeyPolicy"]["Statement"]).Cast<YamlMappingNode>();
+            Assert.Contains(statements, statement =>
+                Template.Scalars(statement["Principal"]).Contains("cloudwatch.amazonaws.com")
+                && Template.Scalars(statement["Action"]).Contains("kms:Decrypt")
+                && Template.Scalars(statement["Action"]).Contains("kms:GenerateDataKey*"));
+        }
+    }
+
+    [Fact]
+    public void A_custom_domain_is_served_with_tls_1_2_or_newer_only()
+    {
+        var certificates = Mappings(Service.Properties("AudioDistribution")).Where(m => m.Children.ContainsKey("AcmCertificateArn")).ToList();
+
+        Assert.NotEmpty(certificates);
+        Assert.All(certificates, certificate =>
+        {
+            Assert.Equal("TLSv1.2_2021", Template.At(certificate, "MinimumProtocolVersion"));
+            Assert.Equal("sni-only", Template.At(certificate, "SslSupportMethod"));
+        });
+    }
+
+    private static IEnumerable<YamlMappingNode> Mappings(YamlNode node) => node switch
+    {
+        YamlMappingNode m => [m, .. m.Children.Values.SelectMany(Mappings)],
+        YamlSequenceNode q => q.Children.SelectMany(Mappings),
+        _ => [],
+    };
+
+    [Fact]
     public void The_stacks_output_what_operators_need()
     {
         foreach (var output in new[] { "ApiUrl", "CloudFrontDomain", "ActiveKeyPairId" })

@@ -28,22 +28,20 @@ public sealed class ScriptTests(AppHostFixture apphost)
     }
 
     [Fact]
-    public async Task Rotate_keys_alternates_cloudfront_key_slots_and_retires_the_idle_one()
+    public async Task Rotate_keys_stages_an_environments_first_cloudfront_key_in_ssm_and_waits_for_a_deploy()
     {
+        // The whole rotation, deploy by deploy, is DeployScriptTests' (a recorded AWS account); this is the
+        // script against the emulator's real SSM: SecureString private key, matching public key, and refusals.
         var environment = $"rot{Guid.NewGuid():N}"[..12];
         var aws = apphost.AwsCliEnvironment();
-        async Task Rotate(string action)
-        {
-            var run = await ProcessRunner.RunAsync("bash", ["aws/rotate-keys.sh", "--environment", environment, action], aws, cancellationToken: Token);
-            Assert.True(run.ExitCode == 0, run.Output);
-            Assert.DoesNotContain("PRIVATE KEY", run.Output, StringComparison.Ordinal);
-        }
+        async Task<ProcessResult> Rotate(string action) =>
+            await ProcessRunner.RunAsync("bash", ["aws/rotate-keys.sh", "--environment", environment, action], aws, cancellationToken: Token);
         using var ssm = apphost.CreateSsmClient();
-        async Task<string?> Get(string name, bool secure = false)
+        async Task<Amazon.SimpleSystemsManagement.Model.Parameter?> Get(string name, bool secure = false)
         {
             try
             {
-                return (await ssm.GetParameterAsync(new() { Name = name, WithDecryption = secure }, Token)).Parameter.Value;
+                return (await ssm.GetParameterAsync(new() { Name = name, WithDecryption = secure }, Token)).Parameter;
             }
             catch (Amazon.SimpleSystemsManagement.Model.ParameterNotFoundException)
             {
@@ -51,22 +49,27 @@ public sealed class ScriptTests(AppHostFixture apphost)
             }
         }
 
-        await Rotate("--cloudfront");
-        Assert.Equal("A", await Get($"/audiobook-deploy/{environment}/CloudFront/ActiveSlot"));
-        await Rotate("--cloudfront");
-        Assert.Equal("B", await Get($"/audiobook-deploy/{environment}/CloudFront/ActiveSlot"));
-
-        // Both slots are trusted until the idle one is retired; each public key matches its private key.
-        foreach (var slot in new[] { "A", "B" })
+        var first = await Rotate("--cloudfront");
+        Assert.True(first.ExitCode == 0, first.Output);
+        Assert.DoesNotContain("PRIVATE KEY", first.Output, StringComparison.Ordinal);
+        Assert.Equal("A", (await Get($"/audiobook-deploy/{environment}/CloudFront/NextActiveSlot"))?.Value);
+        Assert.Null(await Get($"/audiobook-deploy/{environment}/CloudFront/ActiveSlot"));
+        var privateKey = await Get($"/audiobook/{environment}/CloudFront/Keys/A/PrivateKey", secure: true);
+        Assert.Equal("SecureString", privateKey?.Type);
+        using (var key = System.Security.Cryptography.RSA.Create())
         {
-            using var key = System.Security.Cryptography.RSA.Create();
-            key.ImportFromPem(await Get($"/audiobook/{environment}/CloudFront/Keys/{slot}/PrivateKey", secure: true));
-            Assert.Equal(key.ExportSubjectPublicKeyInfoPem().Trim(), (await Get($"/audiobook-deploy/{environment}/CloudFront/PublicKey{slot}"))!.Trim());
+            key.ImportFromPem(privateKey!.Value);
+            Assert.Equal(key.ExportSubjectPublicKeyInfoPem().Trim(), (await Get($"/audiobook-deploy/{environment}/CloudFront/PublicKeyA"))?.Value.Trim());
         }
 
-        await Rotate("--retire-idle");
-        Assert.Null(await Get($"/audiobook/{environment}/CloudFront/Keys/A/PrivateKey", secure: true));
-        Assert.Null(await Get($"/audiobook-deploy/{environment}/CloudFront/PublicKeyA"));
-        Assert.NotNull(await Get($"/audiobook/{environment}/CloudFront/Keys/B/PrivateKey", secure: true));
+        // Until a deploy makes slot A sign, a second key or a retirement would change what that deploy does.
+        foreach (var refused in new[] { "--cloudfront", "--cloudfront-activate", "--retire-idle" })
+        {
+            var run = await Rotate(refused);
+            Assert.True(run.ExitCode != 0, $"{refused} succeeded: {run.Output}");
+            Assert.Contains("[rotate-keys]", run.Output, StringComparison.Ordinal);
+        }
+        Assert.Null(await Get($"/audiobook/{environment}/CloudFront/Keys/B/PrivateKey", secure: true));
+        Assert.Equal(privateKey!.Value, (await Get($"/audiobook/{environment}/CloudFront/Keys/A/PrivateKey", secure: true))?.Value);
     }
 }
