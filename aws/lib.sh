@@ -134,9 +134,8 @@ next_active_slot() {
 }
 
 # service_parameters BUCKET VERSION WEB_ORIGINS ALARM_EMAIL OTEL_LAYER [AUDIO_DOMAIN AUDIO_CERTIFICATE]:
-# the service stack's parameters
-# as CloudFormation's JSON list, with the signing keys, the signing slot and the secrets' version from
-# deployment state. aws/service-parameters.sh prints the same list for the production-like profile.
+# the service stack's parameters as CloudFormation's JSON list, with the signing keys, the signing
+# slot and the secrets' version from deployment state. aws/service-parameters.sh prints the same list for the production-like profile.
 service_parameters() {
   python3 -c 'import json, sys
 names = ["EnvironmentName", "PackageBucket", "PackageKey", "WebOrigins", "AlarmEmail", "OtelCollectorLayerArn",
