@@ -89,6 +89,7 @@ public static class AccountsApi
         var verdict = user is null ? VerifyAgainstDecoy(services.Hasher, password) : services.Hasher.VerifyHashedPassword(user, user.PasswordHash, password);
         if (user is null || verdict == PasswordVerificationResult.Failed)
         {
+            await services.Throttle.FailedAsync(attempt, ct);
             return WrongCredentials(services);
         }
         await services.Throttle.SucceededAsync(attempt, ct);

@@ -77,6 +77,41 @@ public sealed class SignInThrottle(IAmazonDynamoDB db, IOptions<TableOptions> ta
             : UncountAsync(counter, ct)));
     }
 
+    /// <summary>
+    /// The password was wrong: the wait the reservation set starts again now, so the time the check
+    /// took (a deliberately slow hash, slower on a busy instance) does not shorten it. Only counters
+    /// past their free attempts are written, and only while they still hold this attempt's count.
+    /// </summary>
+    public Task FailedAsync(SignInAttempt attempt, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        return Task.WhenAll(attempt.Charged
+            .Where(counter => counter.Reserved is { Delay: var delay } && delay > TimeSpan.Zero)
+            .Select(async counter =>
+            {
+                var (reservedAt, delay) = counter.Reserved!.Value;
+                try
+                {
+                    await db.UpdateItemAsync(new UpdateItemRequest
+                    {
+                        TableName = Table,
+                        Key = Key(counter.Pk),
+                        UpdateExpression = "SET blockedUntil = :until",
+                        ConditionExpression = "lastAttemptAt = :reserved AND blockedUntil < :until",
+                        ExpressionAttributeValues = new()
+                        {
+                            [":until"] = Number((now + delay).ToUnixTimeMilliseconds()),
+                            [":reserved"] = Number(reservedAt),
+                        },
+                    }, ct);
+                }
+                catch (ConditionalCheckFailedException)
+                {
+                    // A later attempt reserved since, and set its own wait.
+                }
+            }));
+    }
+
     /// <summary>Gives back the failure the reservation counted (unless the count was forgotten meanwhile).</summary>
     private async Task UncountAsync(Counter counter, CancellationToken ct)
     {
@@ -122,10 +157,12 @@ public sealed class SignInThrottle(IAmazonDynamoDB db, IOptions<TableOptions> ta
         var next = counter.FailuresAt(now, Settings) + 1;
         var free = counter.Kind == CounterKind.Client ? Settings.ClientFreeAttempts : Settings.FreeAttempts;
         var memory = counter.Known ? Settings.KnownClientMemory : Settings.FailureMemory;
+        var delay = Settings.DelayAfter(next, free);
+        counter.Reserved = (now.ToUnixTimeMilliseconds(), delay);
         var values = new Dictionary<string, AttributeValue>
         {
             [":next"] = Number(next),
-            [":until"] = Number((now + Settings.DelayAfter(next, free)).ToUnixTimeMilliseconds()),
+            [":until"] = Number((now + delay).ToUnixTimeMilliseconds()),
             [":now"] = Number(now.ToUnixTimeMilliseconds()),
             [":expires"] = Number((now + memory).ToUnixTimeSeconds()),
         };
@@ -172,6 +209,9 @@ public sealed class SignInThrottle(IAmazonDynamoDB db, IOptions<TableOptions> ta
         public long? BlockedUntil { get; private set; }
 
         public bool Known { get; private set; }
+
+        /// <summary>What this attempt's reservation wrote: when (its lastAttemptAt) and the wait it set.</summary>
+        public (long At, TimeSpan Delay)? Reserved { get; set; }
 
         public void Read(Dictionary<string, AttributeValue> item)
         {

@@ -65,7 +65,7 @@ public static class LoadDriver
 
         public int ProgressSaves { get; private set; }
 
-        /// <summary>503s this listener waited out and retried (its calls run one at a time).</summary>
+        /// <summary>503s and 429s this listener waited out and retried (its calls run one at a time).</summary>
         public int Retries { get; private set; }
 
         public async Task RunAsync(DateTime deadline, CancellationToken ct)
@@ -142,7 +142,7 @@ public static class LoadDriver
             string? cursor = null;
             do
             {
-                var page = await api.GetFromJsonAsync<JsonObject>($"/api/v1/books/{bookId}/chapters?limit=100{(cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor))}", ct);
+                var page = await ReadAsync($"/api/v1/books/{bookId}/chapters?limit=100{(cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor))}", ct);
                 listed.AddRange(page!["items"]!.AsArray().Select(i => i!.AsObject()));
                 cursor = page["nextCursor"]?.GetValue<string>();
             }
@@ -162,14 +162,15 @@ public static class LoadDriver
             {
                 problems.Enqueue($"listener {index}: duplicate chapter numbers");
             }
-            var book = await api.GetFromJsonAsync<JsonObject>($"/api/v1/books/{bookId}", ct);
+            var book = await ReadAsync($"/api/v1/books/{bookId}", ct);
             if (book!["chapterCount"]!.GetValue<int>() != Chapters.Count)
             {
                 problems.Enqueue($"listener {index}: the book counts {book["chapterCount"]} chapters, {Chapters.Count} acknowledged");
             }
             foreach (var chapterId in Chapters)
             {
-                var stream = await api.GetFromJsonAsync<JsonObject>($"/api/v1/books/{bookId}/chapters/{chapterId}/stream", ct);
+                // The stream-URL limit (a burst of 30 per user) is reached by a fast run's audit: it waits, as a player would.
+                var stream = await ReadAsync($"/api/v1/books/{bookId}/chapters/{chapterId}/stream", ct);
                 using var audio = await RangeAsync(stream!["url"]!.GetValue<string>(), ct);
                 if (audio.StatusCode != HttpStatusCode.PartialContent)
                 {
@@ -178,7 +179,7 @@ public static class LoadDriver
             }
             if (lastProgress is { } last)
             {
-                var progress = await api.GetFromJsonAsync<JsonObject>($"/api/v1/books/{bookId}/progress", ct);
+                var progress = await ReadAsync($"/api/v1/books/{bookId}/progress", ct);
                 if (progress!["chapterId"]!.GetValue<string>() != last.ChapterId || progress["positionSeconds"]!.GetValue<double>() != last.Position)
                 {
                     problems.Enqueue($"listener {index}: progress is {progress["chapterId"]}@{progress["positionSeconds"]}, last acknowledged {last.ChapterId}@{last.Position}");
@@ -207,7 +208,7 @@ public static class LoadDriver
         }
 
         /// <summary>
-        /// Times the call. Like a well-behaved client it retries a 503 after its Retry-After (twice at
+        /// Times the call. Like a well-behaved client it retries a 503 or 429 after its Retry-After (twice at
         /// most, counted under "retries"); any other unexpected status, or a failure, is an error (and null).
         /// </summary>
         private async Task<HttpResponseMessage?> TimedAsync(string operation, HttpStatusCode expected, Func<Task<HttpResponseMessage>> call)
@@ -215,14 +216,7 @@ public static class LoadDriver
             var clock = Stopwatch.StartNew();
             try
             {
-                var response = await call();
-                for (var retry = 0; retry < 2 && response.StatusCode == HttpStatusCode.ServiceUnavailable; retry++)
-                {
-                    Retries++;
-                    await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
-                    response.Dispose();
-                    response = await call();
-                }
+                var response = await PolitelyAsync(call, tries: 2);
                 latencies.Add(operation, clock.Elapsed);
                 if (response.StatusCode == expected)
                 {
@@ -236,6 +230,28 @@ public static class LoadDriver
                 errors.Enqueue($"{operation}: {ex.Message}");
             }
             return null;
+        }
+
+        /// <summary>Sends, and when told to wait (503, or 429 from a per-user or per-stage limit) waits as long as Retry-After says and sends again.</summary>
+        private async Task<HttpResponseMessage> PolitelyAsync(Func<Task<HttpResponseMessage>> call, int tries)
+        {
+            var response = await call();
+            for (var retry = 0; retry < tries && response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests; retry++)
+            {
+                Retries++;
+                await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
+                response.Dispose();
+                response = await call();
+            }
+            return response;
+        }
+
+        /// <summary>An audit read: it must succeed, however long the API's per-user limits make it wait.</summary>
+        private async Task<JsonObject> ReadAsync(string path, CancellationToken ct)
+        {
+            using var response = await PolitelyAsync(() => api.GetAsync(path, ct), tries: 60);
+            response.EnsureSuccessStatusCode();
+            return (await response.Content.ReadFromJsonAsync<JsonObject>(ct))!;
         }
 
         private static HttpClient CreateClient(LoadOptions options, int index)
