@@ -1,6 +1,7 @@
 using Audiobook.Api.Accounts;
 using Audiobook.Api.Books;
 using Audiobook.Api.Chapters;
+using Audiobook.Api.Covers;
 using Audiobook.Api.Extensions;
 using Audiobook.Api.Http;
 using Audiobook.Api.Progress;
@@ -45,6 +46,7 @@ app.MapDefaultEndpoints();
 app.MapAccountsApi();
 app.MapBooksApi();
 app.MapUploadsApi();
+app.MapCoversApi();
 app.MapChaptersApi();
 app.MapProgressApi();
 

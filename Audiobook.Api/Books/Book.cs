@@ -18,9 +18,15 @@ public sealed record Book(
 {
     public string ETag => $"\"{Version}\"";
 
+    /// <summary>The book's cover picture in the bucket, when it has one (uploaded, or copied from a file's own).</summary>
+    public BookCover? Cover { get; init; }
+
     public BookResponse ToResponse() =>
-        new(Id, Title, Author, Narrator, Description, Language, ChapterCount, Math.Round(TotalDurationSeconds, 3), CreatedAt, UpdatedAt);
+        new(Id, Title, Author, Narrator, Description, Language, ChapterCount, Math.Round(TotalDurationSeconds, 3), CreatedAt, UpdatedAt, Cover is not null);
 }
+
+/// <summary>Where a book's cover is stored, and what it is (image/jpeg or image/png, known by its bytes).</summary>
+public sealed record BookCover(string ObjectKey, string ContentType);
 
 public sealed record BookResponse(
     string Id,
@@ -32,7 +38,8 @@ public sealed record BookResponse(
     int ChapterCount,
     double TotalDurationSeconds,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    bool HasCover);
 
 public sealed record BookPage(IReadOnlyList<BookResponse> Items, string? NextCursor);
 

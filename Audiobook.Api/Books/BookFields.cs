@@ -19,12 +19,14 @@ public static partial class BookFields
         var cleanNarrator = Text.Field(errors, "narrator", narrator, MaxNarrator);
         var cleanDescription = Text.Field(errors, "description", description, MaxDescription, multiline: true);
         var cleanLanguage = Text.Clean(language);
-        if (cleanLanguage is not null && !LanguageTag().IsMatch(cleanLanguage))
+        if (cleanLanguage is not null && !IsLanguageTag(cleanLanguage))
         {
             errors["language"] = ["language must be a BCP 47 tag such as en, ko or pt-BR."];
         }
         return (cleanTitle, cleanAuthor, cleanNarrator, cleanDescription, cleanLanguage);
     }
+
+    public static bool IsLanguageTag(string value) => LanguageTag().IsMatch(value);
 
     [GeneratedRegex("^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,4}$")]
     private static partial Regex LanguageTag();

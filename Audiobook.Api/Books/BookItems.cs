@@ -23,10 +23,20 @@ public static class BookItems
         item["version"] = Number(book.Version);
         item["createdAt"] = new(book.CreatedAt.ToString("O"));
         item["updatedAt"] = new(book.UpdatedAt.ToString("O"));
+        if (book.Cover is { } cover)
+        {
+            item[CoverKey] = new(cover.ObjectKey);
+            item[CoverType] = new(cover.ContentType);
+        }
         return item;
     }
 
-    public static Book FromItem(Dictionary<string, AttributeValue> item) => new(
+    /// <summary>The attributes of a book's cover (set and removed together).</summary>
+    public const string CoverKey = "coverKey";
+
+    public const string CoverType = "coverType";
+
+    public static Book FromItem(Dictionary<string, AttributeValue> item) => new Book(
         item["ownerId"].S,
         item["bookId"].S,
         item["title"].S,
@@ -39,7 +49,13 @@ public static class BookItems
         int.Parse(item["nextChapterNumber"].N, CultureInfo.InvariantCulture),
         long.Parse(item["version"].N, CultureInfo.InvariantCulture),
         DateTimeOffset.Parse(item["createdAt"].S, CultureInfo.InvariantCulture),
-        DateTimeOffset.Parse(item["updatedAt"].S, CultureInfo.InvariantCulture));
+        DateTimeOffset.Parse(item["updatedAt"].S, CultureInfo.InvariantCulture))
+    {
+        Cover = CoverFromItem(item),
+    };
+
+    public static BookCover? CoverFromItem(Dictionary<string, AttributeValue> item) =>
+        item.TryGetValue(CoverKey, out var key) && item.TryGetValue(CoverType, out var type) ? new BookCover(key.S, type.S) : null;
 
     public static AttributeValue Number(double value) => new() { N = value.ToString("0.###", CultureInfo.InvariantCulture) };
 

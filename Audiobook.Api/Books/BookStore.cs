@@ -139,21 +139,62 @@ public sealed class BookStore(IAmazonDynamoDB db, IOptions<TableOptions> tables)
         }
     }
 
-    public async Task<bool> DeleteAsync(string ownerId, string bookId, CancellationToken ct)
+    /// <summary>Deletes the book record; returns what it was (its cover is the caller's to delete), or null when there was none.</summary>
+    public async Task<Book?> DeleteAsync(string ownerId, string bookId, CancellationToken ct)
     {
         try
         {
-            await db.DeleteItemAsync(new DeleteItemRequest
+            var response = await db.DeleteItemAsync(new DeleteItemRequest
             {
                 TableName = Table,
                 Key = BookItems.Key(ownerId, bookId),
                 ConditionExpression = "attribute_exists(bookId)",
+                ReturnValues = ReturnValue.ALL_OLD,
             }, ct);
-            return true;
+            return BookItems.FromItem(response.Attributes);
         }
         catch (ConditionalCheckFailedException)
         {
-            return false;
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Sets (or, with null, removes) the book's cover and bumps its version. Returns the book as it is
+    /// now and the cover it had before (the caller deletes that object), or null when the book is gone.
+    /// </summary>
+    public async Task<(Book Book, BookCover? Previous)?> SetCoverAsync(string ownerId, string bookId, BookCover? cover, DateTimeOffset now, CancellationToken ct)
+    {
+        var values = new Dictionary<string, AttributeValue> { [":one"] = BookItems.Number(1), [":now"] = new(now.ToString("O")) };
+        var update = "SET version = version + :one, updatedAt = :now";
+        if (cover is null)
+        {
+            update += $" REMOVE {BookItems.CoverKey}, {BookItems.CoverType}";
+        }
+        else
+        {
+            update += $", {BookItems.CoverKey} = :key, {BookItems.CoverType} = :type";
+            values[":key"] = new(cover.ObjectKey);
+            values[":type"] = new(cover.ContentType);
+        }
+        try
+        {
+            var response = await db.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = Table,
+                Key = BookItems.Key(ownerId, bookId),
+                UpdateExpression = update,
+                ConditionExpression = "attribute_exists(bookId)",
+                ExpressionAttributeValues = values,
+                ReturnValues = ReturnValue.ALL_OLD,
+            }, ct);
+            var before = BookItems.FromItem(response.Attributes);
+            var after = before with { Version = before.Version + 1, UpdatedAt = now, Cover = cover };
+            return (after, before.Cover);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return null;
         }
     }
 }

@@ -1,12 +1,16 @@
 using System.Globalization;
+using System.Text.Json;
 using Amazon.DynamoDBv2.Model;
 using Audiobook.Api.Books;
+using Audiobook.Api.Http;
+using Audiobook.Api.Media;
 
 namespace Audiobook.Api.Chapters;
 
 /// <summary>
 /// How a book's chapters live in the AudioChapters table: one partition per book, with
 /// CHAPTER#id items, NUMBER#n claims (one per used number, so numbers are unique) and UPLOAD#id items.
+/// A chapter's markers are one JSON string (bounded by <see cref="MarkerList.MaxStoredBytes"/>), its tags a map.
 /// </summary>
 public static class ChapterItems
 {
@@ -39,10 +43,20 @@ public static class ChapterItems
         }
         item["objectKey"] = new(chapter.ObjectKey);
         item["createdAt"] = new(chapter.CreatedAt.ToString("O"));
+        if (chapter.Markers.Count > 0)
+        {
+            item["markers"] = new(JsonSerializer.Serialize(chapter.Markers, AppJsonContext.Default.IReadOnlyListChapterMarker));
+            item["markerSource"] = new(chapter.MarkerSource);
+        }
+        var tags = TagsToMap(chapter.Tags);
+        if (tags.Count > 0)
+        {
+            item["tags"] = new AttributeValue { M = tags };
+        }
         return item;
     }
 
-    public static Chapter FromItem(Dictionary<string, AttributeValue> item) => new(
+    public static Chapter FromItem(Dictionary<string, AttributeValue> item) => new Chapter(
         item["bookId"].S,
         item["chapterId"].S,
         int.Parse(item["number"].N, CultureInfo.InvariantCulture),
@@ -52,11 +66,50 @@ public static class ChapterItems
         long.Parse(item["sizeBytes"].N, CultureInfo.InvariantCulture),
         item.TryGetValue("durationSeconds", out var d) ? double.Parse(d.N, CultureInfo.InvariantCulture) : null,
         item["objectKey"].S,
-        DateTimeOffset.Parse(item["createdAt"].S, CultureInfo.InvariantCulture));
-
-    public static Dictionary<string, AttributeValue> ToItem(PendingUpload upload, TimeSpan keepAfterExpiry)
+        DateTimeOffset.Parse(item["createdAt"].S, CultureInfo.InvariantCulture))
     {
-        var item = UploadKey(upload.BookId, upload.Id);
+        Markers = item.TryGetValue("markers", out var markers)
+            ? JsonSerializer.Deserialize(markers.S, AppJsonContext.Default.IReadOnlyListChapterMarker) ?? []
+            : [],
+        MarkerSource = item.TryGetValue("markerSource", out var source) ? source.S : null,
+        Tags = item.TryGetValue("tags", out var tags) ? TagsFromMap(tags.M) : Mp4Tags.None,
+    };
+
+    private static Dictionary<string, AttributeValue> TagsToMap(Mp4Tags tags)
+    {
+        var map = new Dictionary<string, AttributeValue>();
+        void Add(string name, string? value)
+        {
+            if (value is not null)
+            {
+                map[name] = new(value);
+            }
+        }
+        Add("title", tags.Title);
+        Add("artist", tags.Artist);
+        Add("albumArtist", tags.AlbumArtist);
+        Add("album", tags.Album);
+        Add("narrator", tags.Narrator);
+        Add("year", tags.Year);
+        Add("genre", tags.Genre);
+        Add("description", tags.Description);
+        Add("comment", tags.Comment);
+        return map;
+    }
+
+    private static Mp4Tags TagsFromMap(Dictionary<string, AttributeValue> map)
+    {
+        string? Get(string name) => map.TryGetValue(name, out var value) ? value.S : null;
+        return new Mp4Tags(Get("title"), Get("artist"), Get("albumArtist"), Get("album"), Get("narrator"), Get("year"), Get("genre"),
+            Get("description"), Get("comment"));
+    }
+
+    /// <summary>A book's one pending cover upload: a new one replaces it.</summary>
+    public const string CoverUploadSk = "COVERUPLOAD";
+
+    public static Dictionary<string, AttributeValue> ToItem(PendingUpload upload, TimeSpan keepAfterExpiry, string? sk = null)
+    {
+        var item = sk is null ? UploadKey(upload.BookId, upload.Id) : Key(upload.BookId, sk);
         item["uploadId"] = new(upload.Id);
         item["fileName"] = new(upload.FileName);
         item["contentType"] = new(upload.ContentType);

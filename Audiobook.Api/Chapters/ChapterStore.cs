@@ -26,7 +26,7 @@ public enum ChapterWrite
 /// <summary>Chapters, number claims and pending uploads of a book, with the book's counters kept in step by transactions.</summary>
 public sealed class ChapterStore(IAmazonDynamoDB db, IOptions<TableOptions> tables, BookStore books)
 {
-    private static readonly TimeSpan KeepUploadRecordsAfterExpiry = TimeSpan.FromDays(1);
+    public static readonly TimeSpan KeepUploadRecordsAfterExpiry = TimeSpan.FromDays(1);
 
     private string Table => tables.Value.AudioChapters;
 
@@ -86,21 +86,35 @@ public sealed class ChapterStore(IAmazonDynamoDB db, IOptions<TableOptions> tabl
 
     /// <summary>
     /// Turns a pending upload into a chapter numbered <see cref="Book.NextChapterNumber"/>: the chapter, its number
-    /// claim, the book's counters and the upload's removal commit together or not at all.
+    /// claim, the book's counters and the upload's removal commit together or not at all. What
+    /// <paramref name="fill"/> holds goes into the book's fields that have no value (never over one).
     /// </summary>
-    public Task<ChapterWrite> AddAsync(Book book, Chapter chapter, DateTimeOffset now, CancellationToken ct) =>
-        TransactAsync(
+    public Task<ChapterWrite> AddAsync(Book book, Chapter chapter, BookFill fill, DateTimeOffset now, CancellationToken ct)
+    {
+        var values = new Dictionary<string, AttributeValue>
+        {
+            [":duration"] = BookItems.Number(chapter.DurationSeconds ?? 0),
+            [":next"] = BookItems.Number(chapter.Number + 1),
+        };
+        var sets = new List<string>();
+        var names = new Dictionary<string, string>();
+        foreach (var (attribute, value) in fill.Attributes())
+        {
+            // By name placeholder: "language" is one of DynamoDB's reserved words.
+            sets.Add($"#fill_{attribute} = if_not_exists(#fill_{attribute}, :fill_{attribute})");
+            names[$"#fill_{attribute}"] = attribute;
+            values[$":fill_{attribute}"] = new(value);
+        }
+        return TransactAsync(
         [
             new() { Put = new Put { TableName = Table, Item = ChapterItems.ToItem(chapter), ConditionExpression = "attribute_not_exists(sk)" } },
             new() { Put = new Put { TableName = Table, Item = ClaimItem(book.Id, chapter.Number, chapter.Id), ConditionExpression = "attribute_not_exists(sk)" } },
-            new() { Update = BookUpdate(book, now,
-                "ADD chapterCount :one, totalDurationSeconds :duration",
-                new() { [":duration"] = BookItems.Number(chapter.DurationSeconds ?? 0), [":next"] = BookItems.Number(chapter.Number + 1) },
-                nextNumber: true) },
+            new() { Update = BookUpdate(book, now, "ADD chapterCount :one, totalDurationSeconds :duration", values, nextNumber: true, sets, names) },
             new() { Delete = new Delete { TableName = Table, Key = ChapterItems.UploadKey(book.Id, chapter.Id) } },
         ],
         ct,
         ChapterWrite.ChapterConflict, ChapterWrite.NumberTaken);
+    }
 
     /// <summary>Moves a chapter to another number (unique within the book) and/or renames it.</summary>
     public Task<ChapterWrite> RenumberAsync(Book book, Chapter chapter, int number, string title, DateTimeOffset now, CancellationToken ct) =>
@@ -203,12 +217,14 @@ public sealed class ChapterStore(IAmazonDynamoDB db, IOptions<TableOptions> tabl
         ex.CancellationReasons.Any(r => r.Code is "ConditionalCheckFailed" or "TransactionConflict");
 
     /// <summary>Every change to a book's chapters bumps its version (its ETag) and is conditional on the state read.</summary>
-    private Update BookUpdate(Book book, DateTimeOffset now, string? extra, Dictionary<string, AttributeValue> values, bool nextNumber)
+    private Update BookUpdate(
+        Book book, DateTimeOffset now, string? extra, Dictionary<string, AttributeValue> values, bool nextNumber, IEnumerable<string>? sets = null, Dictionary<string, string>? names = null)
     {
         values[":one"] = BookItems.Number(1);
         values[":now"] = new(now.ToString("O"));
         values[":read"] = BookItems.Number(book.NextChapterNumber);
-        var set = "SET version = version + :one, updatedAt = :now" + (nextNumber ? ", nextChapterNumber = :next" : "");
+        var set = "SET version = version + :one, updatedAt = :now" + (nextNumber ? ", nextChapterNumber = :next" : "")
+            + string.Concat((sets ?? []).Select(s => ", " + s));
         return new Update
         {
             TableName = books.Table,
@@ -216,6 +232,7 @@ public sealed class ChapterStore(IAmazonDynamoDB db, IOptions<TableOptions> tabl
             UpdateExpression = set + (extra is null ? "" : " " + extra),
             ConditionExpression = "nextChapterNumber = :read",
             ExpressionAttributeValues = values,
+            ExpressionAttributeNames = names is { Count: > 0 } ? names : null,
         };
     }
 

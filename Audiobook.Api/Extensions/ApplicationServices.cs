@@ -1,6 +1,7 @@
 using Audiobook.Api.Accounts;
 using Audiobook.Api.Books;
 using Audiobook.Api.Chapters;
+using Audiobook.Api.Covers;
 using Audiobook.Api.Http;
 using Audiobook.Api.Progress;
 using Audiobook.Api.Storage;
@@ -38,6 +39,7 @@ public static class ApplicationServices
         services.AddSingleton<ChapterStore>();
         services.AddSingleton<ProgressStore>();
         services.AddSingleton<UploadCompletion>();
+        services.AddSingleton<CoverUploads>();
         services.AddSingleton<SecurityHeaders>();
 
         // Malformed input is the client's 400/413/415, described in problem details, never a 500.

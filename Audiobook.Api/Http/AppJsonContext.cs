@@ -3,6 +3,8 @@ using System.Text.Json.Serialization;
 using Audiobook.Api.Accounts;
 using Audiobook.Api.Books;
 using Audiobook.Api.Chapters;
+using Audiobook.Api.Covers;
+using Audiobook.Api.Media;
 using Audiobook.Api.Progress;
 using Audiobook.Api.Streaming;
 using Audiobook.Api.Uploads;
@@ -21,6 +23,7 @@ namespace Audiobook.Api.Http;
 [JsonSerializable(typeof(BookResponse))]
 [JsonSerializable(typeof(BookPage))]
 [JsonSerializable(typeof(CreateUploadRequest))]
+[JsonSerializable(typeof(CreateCoverRequest))]
 [JsonSerializable(typeof(UploadTicket))]
 [JsonSerializable(typeof(ChapterResponse))]
 [JsonSerializable(typeof(ChapterList))]
@@ -29,4 +32,5 @@ namespace Audiobook.Api.Http;
 [JsonSerializable(typeof(SaveProgressRequest))]
 [JsonSerializable(typeof(ListeningProgress))]
 [JsonSerializable(typeof(ProgressList))]
+[JsonSerializable(typeof(IReadOnlyList<ChapterMarker>))]
 public sealed partial class AppJsonContext : JsonSerializerContext;

@@ -103,15 +103,16 @@ public sealed class BoxReader(IByteSource source)
         }
     }
 
+    /// <summary>Four printable ASCII characters, or '©' (0xA9) as Apple's tag boxes begin (©nam, ©ART, ...).</summary>
     private static string ReadType(ReadOnlySpan<byte> bytes, long offset)
     {
         foreach (var b in bytes)
         {
-            if (b is < 0x20 or > 0x7E)
+            if (b is (< 0x20 or > 0x7E) and not 0xA9)
             {
                 throw new MalformedMp4Exception($"The bytes at offset {offset} are not a box header.");
             }
         }
-        return System.Text.Encoding.ASCII.GetString(bytes);
+        return System.Text.Encoding.Latin1.GetString(bytes);
     }
 }

@@ -30,5 +30,8 @@ public sealed record Mp4Inspection(Mp4Verdict Verdict, string Reason, string? Ma
     /// <summary>Bytes fetched from storage to reach the verdict.</summary>
     public long BytesRead { get; init; }
 
+    /// <summary>Markers, tags and cover of a playable file; none for any other.</summary>
+    public Mp4Metadata Metadata { get; init; } = Mp4Metadata.None;
+
     public bool IsPlayable => Verdict == Mp4Verdict.Playable;
 }

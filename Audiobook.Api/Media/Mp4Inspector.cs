@@ -5,7 +5,8 @@ namespace Audiobook.Api.Media;
 /// <summary>
 /// Decides whether stored bytes are a playable MP4/M4A and how long they play, reading only box
 /// headers and the few small boxes it needs (ftyp, mvhd, tkhd, mdhd, hdlr, mehd, trex, moof, mfra)
-/// through ranged reads — the moov may sit at the end of a 2 GiB file.
+/// through ranged reads — the moov may sit at the end of a 2 GiB file. Of a playable file it then
+/// reads the markers, tags and cover location (<see cref="Mp4MetadataReader"/>), on a budget of their own.
 /// </summary>
 public static class Mp4Inspector
 {
@@ -20,6 +21,12 @@ public static class Mp4Inspector
 
     /// <summary>Extra bytes allowed for the mfra index and the last fragment, once the walk hit the budget.</summary>
     private const int MfraAllowance = 2 * 1024 * 1024;
+
+    /// <summary>
+    /// Extra bytes allowed for markers and tags: a 5,000-marker chapter track's tables and titles, and
+    /// tags with a long description, in 16 KiB blocks. The cover is only located here.
+    /// </summary>
+    public const int MetadataAllowance = 1024 * 1024;
 
     /// <summary>Reads never exceed <paramref name="readBudget"/> bytes (plus a small allowance for the mfra index).</summary>
     public static async Task<Mp4Inspection> InspectAsync(
@@ -118,12 +125,16 @@ public static class Mp4Inspector
             }
             duration = fragments.DurationSeconds(audio);
         }
+        var reason = "A playable MP4/M4A.";
         if (duration > Mp4Inspection.MaxDurationSeconds)
         {
-            return new Mp4Inspection(Mp4Verdict.Playable,
-                $"A playable MP4/M4A whose header claims {duration.Value:0} s, more than a chapter can last: its duration is unknown.", major);
+            reason = $"A playable MP4/M4A whose header claims {duration.Value:0} s, more than a chapter can last: its duration is unknown.";
+            duration = null;
         }
-        return new Mp4Inspection(Mp4Verdict.Playable, "A playable MP4/M4A.", major, duration is null ? null : Math.Round(duration.Value, 3));
+        var seconds = duration is null ? (double?)null : Math.Round(duration.Value, 3);
+        cached.RaiseBudget(MetadataAllowance);
+        var metadata = await Mp4MetadataReader.ReadAsync(reader, movie, audio, seconds, ct);
+        return new Mp4Inspection(Mp4Verdict.Playable, reason, major, seconds) { Metadata = metadata };
     }
 
     private static List<string> ReadBrands(byte[] payload)

@@ -34,6 +34,8 @@ public ref struct PayloadReader(ReadOnlySpan<byte> data, string boxType)
 
     public void Skip(int count) => Take(count);
 
+    public ReadOnlySpan<byte> Bytes(int count) => Take(count);
+
     private ReadOnlySpan<byte> Take(int count)
     {
         if (count > Remaining)

@@ -14,6 +14,10 @@ public sealed class AudioStore(IAmazonS3 s3, IOptions<StorageOptions> options, I
     public static string ChapterKey(string bookId, string chapterId, string extension) =>
         $"books/{bookId}/chapters/{chapterId}{extension}";
 
+    /// <summary>books/{bookId}/covers/{id}.jpg or .png — a new key for every cover, so a replaced one is never served from a cache.</summary>
+    public static string CoverKey(string bookId, string id, string contentType) =>
+        $"books/{bookId}/covers/{id}{ImageFormats.Extension(contentType)}";
+
     /// <summary>The tag an uploaded object carries until its upload is completed; the bucket's
     /// lifecycle rule "abandoned-uploads" (aws/data.yaml) expires objects that still carry it.</summary>
     public const string PendingTag = "audiobook-upload=pending";
@@ -86,6 +90,42 @@ public sealed class AudioStore(IAmazonS3 s3, IOptions<StorageOptions> options, I
     }
 
     public IByteSource OpenRanged(string key, long length) => new S3ObjectByteSource(s3, Bucket, key, length);
+
+    /// <summary>The first bytes of an object (at most <paramref name="count"/>).</summary>
+    public async Task<byte[]> ReadStartAsync(string key, long length, int count, CancellationToken ct)
+    {
+        var buffer = new byte[(int)Math.Min(count, length)];
+        var read = await OpenRanged(key, length).ReadAsync(0, buffer, ct);
+        return buffer[..read];
+    }
+
+    /// <summary>
+    /// Copies <paramref name="length"/> bytes at <paramref name="offset"/> of one object into a new object
+    /// (a file's embedded cover into a cover of its own): one ranged GET, one PUT. S3 copies only whole objects.
+    /// </summary>
+    public async Task CopyRangeAsync(string sourceKey, long offset, int length, string targetKey, string contentType, CancellationToken ct)
+    {
+        var bytes = new byte[length];
+        var source = OpenRanged(sourceKey, offset + length);
+        for (var read = 0; read < length;)
+        {
+            var n = await source.ReadAsync(offset + read, bytes.AsMemory(read), ct);
+            if (n == 0)
+            {
+                throw new EndOfStreamException($"{sourceKey} ended before {offset + length} bytes.");
+            }
+            read += n;
+        }
+        using var body = new MemoryStream(bytes, writable: false);
+        await s3.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = Bucket,
+            Key = targetKey,
+            InputStream = body,
+            ContentType = contentType,
+            AutoCloseStream = false,
+        }, ct);
+    }
 
     public Task DeleteAsync(string key, CancellationToken ct) => DeleteManyAsync([key], ct);
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Audiobook.Api.Http;
 
 namespace Audiobook.Api.Uploads;
 
@@ -25,7 +26,7 @@ public static class FileNames
         // A UTF-8 round trip replaces lone surrogates (not valid Unicode) with U+FFFD before NFC.
         var name = Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(raw)).Normalize(NormalizationForm.FormC);
         name = name[(name.LastIndexOfAny(['/', '\\']) + 1)..];
-        name = new string([.. name.Where(c => !IsUnsafe(c))]).Trim().TrimEnd('.').Trim();
+        name = new string([.. name.Where(c => !Text.IsUnsafe(c))]).Trim().TrimEnd('.').Trim();
         if (name.Length == 0)
         {
             return null;
@@ -45,11 +46,6 @@ public static class FileNames
         stem = CutToBytes(stem, MaxUtf8Bytes - Encoding.UTF8.GetByteCount(extension));
         return new NormalizedFileName(stem + extension, extension);
     }
-
-    /// <summary>Control characters and the bidi controls that can disguise an extension.</summary>
-    private static bool IsUnsafe(char c) =>
-        char.IsControl(c)
-        || c is '\u200E' or '\u200F' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069') or '\uFEFF';
 
     private static string CutToBytes(string value, int maxBytes)
     {

@@ -1,5 +1,7 @@
+using Amazon.S3;
 using Audiobook.Api.Books;
 using Audiobook.Api.Chapters;
+using Audiobook.Api.Http;
 using Audiobook.Api.Media;
 using Audiobook.Api.Storage;
 using Audiobook.Api.Telemetry;
@@ -17,7 +19,9 @@ public abstract record CompletionOutcome
 
 /// <summary>
 /// Checks what the client stored (it exists, its size is the one declared, its bytes are a playable
-/// MP4/M4A) and turns it into a chapter. A rejected object is deleted and leaves no record behind;
+/// MP4/M4A) and turns it into a chapter, with the file's markers and tags. The book takes the file's
+/// narrator, description and language into fields it has no value for (from its first chapter), and
+/// the file's cover while it has none. A rejected object is deleted and leaves no record behind;
 /// completing twice, or concurrently, yields the same chapter.
 /// </summary>
 public sealed class UploadCompletion(
@@ -72,10 +76,24 @@ public sealed class UploadCompletion(
                 inspection.Reason, inspection.Verdict.ToString(), ct);
         }
 
+        var metadata = inspection.Metadata;
+        logger.LogInformation("Upload {UploadId}: {MarkerCount} markers ({MarkerSource}), tags {HasTags}, cover {HasCover}",
+            upload.Id, metadata.Markers.Count, metadata.MarkerSource ?? "none", !metadata.Tags.IsEmpty, metadata.Cover is not null);
+        foreach (var problem in metadata.Problems)
+        {
+            logger.LogInformation("Upload {UploadId}: metadata left out: {Problem}", upload.Id, problem);
+        }
+
         // Untag before the record is written: a crash in between leaves a pending record the client can
         // complete again, never a chapter whose audio the lifecycle rule would later expire.
         await audio.KeepAsync(upload.ObjectKey, ct);
-        var outcome = await AddChapterAsync(book, upload, inspection.DurationSeconds, ct);
+        var cover = book.Cover is null && metadata.Cover is { } embedded ? await CopyCoverAsync(upload, embedded, ct) : null;
+        var outcome = await AddChapterAsync(book, upload, inspection.DurationSeconds, metadata, cover, ct);
+        if (cover is not null && (await books.GetAsync(book.OwnerId, book.Id, ct))?.Cover?.ObjectKey != cover.ObjectKey)
+        {
+            // The book had a cover by the time the chapter was written (or is gone): this copy is nobody's.
+            await audio.DeleteAsync(cover.ObjectKey, ct);
+        }
         if (outcome is CompletionOutcome.Completed)
         {
             metrics.UploadCompleted(upload.SizeBytes);
@@ -83,14 +101,49 @@ public sealed class UploadCompletion(
         return outcome;
     }
 
-    /// <summary>Takes the book's next number; concurrent completes retry against the fresh book until each has its own.</summary>
-    private async Task<CompletionOutcome> AddChapterAsync(Book book, PendingUpload upload, double? duration, CancellationToken ct)
+    /// <summary>The file's cover as an object of its own, or null (logged) when it cannot be copied: a chapter does not need it.</summary>
+    private async Task<BookCover?> CopyCoverAsync(PendingUpload upload, EmbeddedCover embedded, CancellationToken ct)
     {
+        var cover = new BookCover(AudioStore.CoverKey(upload.BookId, upload.Id, embedded.ContentType), embedded.ContentType);
+        try
+        {
+            await audio.CopyRangeAsync(upload.ObjectKey, embedded.Offset, embedded.Length, cover.ObjectKey, cover.ContentType, ct);
+            return cover;
+        }
+        catch (Exception ex) when (ex is AmazonS3Exception or HttpRequestException or IOException)
+        {
+            logger.LogWarning(ex, "Upload {UploadId}: its cover could not be copied; the chapter is added without it", upload.Id);
+            return null;
+        }
+    }
+
+    /// <summary>What the book takes from this file, as it stands now: text fields from its first chapter only, the cover while it has none.</summary>
+    private static BookFill Fill(Book book, Mp4Metadata metadata, BookCover? cover)
+    {
+        var first = book.ChapterCount == 0;
+        var language = metadata.Language;
+        return new BookFill(
+            Narrator: first ? Text.Sanitize(metadata.Tags.Narrator, BookFields.MaxNarrator) : null,
+            Description: first ? Text.Sanitize(metadata.Tags.Description, BookFields.MaxDescription, multiline: true) : null,
+            Language: first && language is not null && BookFields.IsLanguageTag(language) ? language : null,
+            Cover: book.Cover is null ? cover : null);
+    }
+
+    /// <summary>Takes the book's next number; concurrent completes retry against the fresh book until each has its own.</summary>
+    private async Task<CompletionOutcome> AddChapterAsync(
+        Book book, PendingUpload upload, double? duration, Mp4Metadata metadata, BookCover? cover, CancellationToken ct)
+    {
+        var title = upload.Title ?? metadata.Tags.Title ?? Path.GetFileNameWithoutExtension(upload.FileName);
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
-            var chapter = new Chapter(book.Id, upload.Id, book.NextChapterNumber, upload.Title ?? Path.GetFileNameWithoutExtension(upload.FileName),
-                upload.FileName, upload.ContentType, upload.SizeBytes, duration, upload.ObjectKey, time.GetUtcNow());
-            switch (await chapters.AddAsync(book, chapter, time.GetUtcNow(), ct))
+            var chapter = new Chapter(book.Id, upload.Id, book.NextChapterNumber, title,
+                upload.FileName, upload.ContentType, upload.SizeBytes, duration, upload.ObjectKey, time.GetUtcNow())
+            {
+                Markers = metadata.Markers,
+                MarkerSource = metadata.MarkerSource,
+                Tags = metadata.Tags,
+            };
+            switch (await chapters.AddAsync(book, chapter, Fill(book, metadata, cover), time.GetUtcNow(), ct))
             {
                 case ChapterWrite.Done:
                     return new CompletionOutcome.Completed(chapter);

@@ -41,9 +41,10 @@ public static class UploadsApi
         {
             return TypedResults.ValidationProblem(errors);
         }
-        if (!UploadRules.Extensions.Contains(fileName!.Extension))
+        var extensions = options.Value.AcceptedExtensions;
+        if (!extensions.Contains(fileName!.Extension))
         {
-            return Unsupported($"Only .m4a and .mp4 files can be chapters, not '{fileName.Extension}'.");
+            return Unsupported($"Only {string.Join(", ", extensions)} files can be chapters, not '{fileName.Extension}'.");
         }
         var contentType = UploadRules.AcceptedContentType(request.ContentType);
         if (contentType is null)

@@ -162,15 +162,15 @@ public sealed class AppHostFixture : IAsyncLifetime
         return (tags.Tagging ?? []).ToDictionary(t => t.Key, t => t.Value);
     }
 
-    /// <summary>The sort keys of one book's pending upload records (UPLOAD#…).</summary>
-    public async Task<List<string>> UploadRecordsAsync(string bookId)
+    /// <summary>The sort keys of one book's pending upload records (UPLOAD#…, or COVERUPLOAD for its cover).</summary>
+    public async Task<List<string>> UploadRecordsAsync(string bookId, string prefix = "UPLOAD#")
     {
         using var db = CreateDynamoClient();
         var items = await db.QueryAsync(new Amazon.DynamoDBv2.Model.QueryRequest
         {
             TableName = Setting("Tables__AudioChapters"),
             KeyConditionExpression = "bookId = :book AND begins_with(sk, :upload)",
-            ExpressionAttributeValues = new() { [":book"] = new(bookId), [":upload"] = new("UPLOAD#") },
+            ExpressionAttributeValues = new() { [":book"] = new(bookId), [":upload"] = new(prefix) },
             ConsistentRead = true,
         }, TestContext.Current.CancellationToken);
         return [.. (items.Items ?? []).Select(i => i["sk"].S)];

@@ -11,10 +11,11 @@ namespace Audiobook.Tests.Media;
 public sealed class Mp4MutationTests
 {
     private const long ReadBudget = 64 * 1024;
-    private const long Allowance = 2 * 1024 * 1024 + 16 * 1024; // the mfra index and the last block, as documented
+    private const long Allowance = 2 * 1024 * 1024 + 16 * 1024 + Mp4Inspector.MetadataAllowance; // the mfra index, the last block and the metadata, as documented
 
     public static TheoryData<string> Samples => new(
-        "faststart.m4a", "moov-at-end.m4a", "fragmented.mp4", "with-chapters.m4b", "isom.mp4", "video-only.mp4", "protected.m4p");
+        "faststart.m4a", "moov-at-end.m4a", "fragmented.mp4", "with-chapters.m4b", "isom.mp4", "video-only.mp4", "protected.m4p",
+        "book-both-markers.m4a", "book-quicktime-markers.m4a", "book-nero-markers.m4a");
 
     [Theory]
     [MemberData(nameof(Samples))]
@@ -43,6 +44,101 @@ public sealed class Mp4MutationTests
         // The mutations are not all harmless: many of them must be refused.
         Assert.True(verdicts.Where(v => v.Key != Mp4Verdict.Playable).Sum(v => v.Value) > 100,
             string.Join(", ", verdicts.Select(v => $"{v.Key}: {v.Value}")));
+    }
+
+    private static readonly string[] Chpl = ["moov", "udta", "chpl"];
+
+    /// <summary>Hostile metadata in an otherwise fine book: the audio is accepted, the bad part dropped (or repaired) and the reason stated.</summary>
+    public static TheoryData<string, string> HostileMetadata => new()
+    {
+        { "markers past the end", "starting at or after the end" },
+        { "unsorted markers", "out of order" },
+        { "markers sharing a start", "sharing a start" },
+        { "chpl claiming more entries than it holds", "claims 9 markers but holds 3" },
+        { "chapter reference to a missing track", "which the file does not have" },
+        { "chapter reference to the audio track", "not a text track" },
+        { "tag atom with a lying size", "'\u00A9nam'" },
+        { "tag data box with a lying size", "'\u00A9nam' tag" },
+        { "covr that is not an image", "not a JPEG or PNG" },
+        { "covr claiming 2 GB", "'covr' tag" },
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileMetadata))]
+    public async Task Hostile_metadata_is_dropped_with_its_reason_and_the_audio_kept(string attack, string reason)
+    {
+        var file = Attack(attack);
+        var source = new CountingSource(file);
+
+        var result = await Mp4Inspector.InspectAsync(source, TestContext.Current.CancellationToken, blockSize: 4096, readBudget: ReadBudget);
+
+        Assert.Equal(Mp4Verdict.Playable, result.Verdict);
+        Assert.True(source.BytesRead <= ReadBudget + Allowance, $"read {source.BytesRead} bytes");
+        Assert.Contains(result.Metadata.Problems, p => p.Contains(reason, StringComparison.Ordinal));
+        Assert.All(result.Metadata.Markers, m => Assert.InRange(m.EndSeconds, m.StartSeconds, result.DurationSeconds!.Value));
+        switch (attack)
+        {
+            case "markers past the end":
+                Assert.Equal(["A", "B"], result.Metadata.Markers.Select(m => m.Title));
+                Assert.Equal(9, result.Metadata.Markers[^1].EndSeconds, 1);
+                break;
+            case "unsorted markers":
+                Assert.Equal(["A", "B", "C"], result.Metadata.Markers.Select(m => m.Title));
+                break;
+            case "markers sharing a start":
+                Assert.Equal(["A", "C"], result.Metadata.Markers.Select(m => m.Title));
+                break;
+            case "chpl claiming more entries than it holds":
+            case "chapter reference to a missing track":
+            case "chapter reference to the audio track":
+                Assert.Empty(result.Metadata.Markers);
+                break;
+            case "covr that is not an image":
+            case "covr claiming 2 GB":
+                Assert.Null(result.Metadata.Cover);
+                break;
+        }
+    }
+
+    public static byte[] Attack(string attack)
+    {
+        var nero = Mp4Samples.Read("book-nero-markers.m4a");
+        var quickTime = Mp4Samples.Read("book-quicktime-markers.m4a");
+        switch (attack)
+        {
+            case "markers past the end":
+                return Mp4Samples.ReplaceBox(nero, Chpl, Mp4Samples.Chpl([(0, "A"), (4, "B"), (9.5, "Past"), (3600, "Far past")]));
+            case "unsorted markers":
+                return Mp4Samples.ReplaceBox(nero, Chpl, Mp4Samples.Chpl([(3, "B"), (0, "A"), (6, "C")]));
+            case "markers sharing a start":
+                return Mp4Samples.ReplaceBox(nero, Chpl, Mp4Samples.Chpl([(0, "A"), (0, "B"), (6, "C")]));
+            case "chpl claiming more entries than it holds":
+                return Mp4Samples.ReplaceBox(nero, Chpl, Mp4Samples.Chpl([(0, "A"), (3, "B"), (6, "C")], count: 9));
+            case "chapter reference to a missing track":
+            case "chapter reference to the audio track":
+                var chap = Mp4Samples.FindPath(quickTime, "moov", "trak", "tref", "chap")[^1];
+                var audioTrackId = 1u;
+                BinaryPrimitives.WriteUInt32BigEndian(quickTime.AsSpan(chap + 8), attack.EndsWith("missing track", StringComparison.Ordinal) ? 99 : audioTrackId);
+                return quickTime;
+            case "tag atom with a lying size":
+                var name = Mp4Samples.FindPath(quickTime, "moov", "udta", "meta", "ilst", "\u00A9nam")[^1];
+                BinaryPrimitives.WriteUInt32BigEndian(quickTime.AsSpan(name), 0x7FFF_FFF0);
+                return quickTime;
+            case "tag data box with a lying size":
+                var data = Mp4Samples.FindPath(quickTime, "moov", "udta", "meta", "ilst", "\u00A9nam", "data")[^1];
+                BinaryPrimitives.WriteUInt32BigEndian(quickTime.AsSpan(data), 3);
+                return quickTime;
+            case "covr that is not an image":
+                var picture = Mp4Samples.FindPath(quickTime, "moov", "udta", "meta", "ilst", "covr", "data")[^1];
+                "GIF89a"u8.CopyTo(quickTime.AsSpan(picture + 16));
+                return quickTime;
+            case "covr claiming 2 GB":
+                var cover = Mp4Samples.FindPath(quickTime, "moov", "udta", "meta", "ilst", "covr", "data")[^1];
+                BinaryPrimitives.WriteUInt32BigEndian(quickTime.AsSpan(cover), 0x8000_0000);
+                return quickTime;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(attack), attack, null);
+        }
     }
 
     private static (byte[] Bytes, string How) Mutate(byte[] original, Random random)
@@ -110,10 +206,14 @@ public sealed class Mp4MutationTests
                     return;
                 }
                 offsets.Add(at);
-                var type = System.Text.Encoding.ASCII.GetString(bytes, at + 4, 4);
-                if (depth < 4 && type is "moov" or "trak" or "mdia" or "minf" or "stbl" or "moof" or "traf" or "udta")
+                var type = System.Text.Encoding.Latin1.GetString(bytes, at + 4, 4);
+                if (depth < 4 && type is "moov" or "trak" or "mdia" or "minf" or "stbl" or "moof" or "traf" or "udta" or "tref" or "ilst" or "covr" or "\u00A9nam")
                 {
                     Walk(at + 8, (int)(at + size), depth + 1);
+                }
+                else if (depth < 4 && type == "meta")
+                {
+                    Walk(at + 12, (int)(at + size), depth + 1);
                 }
                 at += (int)size;
             }

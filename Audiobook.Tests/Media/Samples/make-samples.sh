@@ -20,3 +20,31 @@ f -f lavfi -i "$(tone 440 1)" -ac 1 -f wav tone.wav
 cp faststart.m4a protected.m4p
 printf 'M4P ' | dd of=protected.m4p bs=1 seek=8 conv=notrunc status=none
 echo "This is not audio, just text pretending to be an m4a file." >text.m4a
+
+# Single-file audiobooks: chapter markers, iTunes tags with non-ASCII text, and a cover.
+ffmetadata() { # ffmetadata <file> <end ms> <title>... : one marker per title, evenly spaced
+  local file="$1" end="$2"; shift 2; local n=$# i=0
+  { echo ';FFMETADATA1'; for title in "$@"; do
+      printf '[CHAPTER]\nTIMEBASE=1/1000\nSTART=%d\nEND=%d\ntitle=%s\n' $((end * i / n)) $((end * (i + 1) / n)) "$title"; i=$((i + 1)); done; } >"$file"
+}
+work="$(mktemp -d)"
+f -f lavfi -i "testsrc=size=300x300:rate=1" -frames:v 1 "$work/cover.jpg"
+f -f lavfi -i "testsrc2=size=200x200:rate=1" -frames:v 1 "$work/cover.png"
+ffmetadata "$work/three.txt" 9000 "Prologue — Unter den Linden" "Kapitel 1: Straße" "Épilogue 終わり"
+tags=(-metadata title="Die Verwandlung (Ungekürzt)" -metadata artist="Zoë Ångström" -metadata album_artist="Zoë Ångström"
+  -metadata album="Die Verwandlung" -metadata composer="Jürgen Müller" -metadata date=1915 -metadata genre="Hörbuch"
+  -metadata description="Als Gregor Samsa eines Morgens aus unruhigen Träumen erwachte… 変身" -metadata comment="Made by make-samples.sh"
+  -metadata:s:a:0 language=deu)
+book() { # book <cover> <output> <extra ffmpeg options>...
+  local cover="$1" out="$2"; shift 2
+  f -f lavfi -i "$(tone 300 9)" -i "$work/three.txt" -i "$cover" -map 0:a -map 2:v -map_metadata 1 -map_chapters 1 \
+    -ac 1 -c:a aac -b:a 32k -c:v copy -disposition:v:0 attached_pic "${tags[@]}" "$@" -f mp4 "$out"
+}
+book "$work/cover.jpg" book-both-markers.m4a
+book "$work/cover.png" book-quicktime-markers.m4a -movflags +disable_chpl
+book "$work/cover.jpg" "$work/nero.m4a"
+python3 hide-chapter-track.py "$work/nero.m4a" book-nero-markers.m4a
+titles=(); for i in $(seq 1 1500); do titles+=("Teil $i"); done
+ffmetadata "$work/many.txt" 150000 "${titles[@]}"
+f -f lavfi -i "$(tone 250 150)" -i "$work/many.txt" -map_chapters 1 -ac 1 -c:a aac -b:a 16k -f mp4 book-many-markers.m4a
+rm -rf "$work"
