@@ -21,7 +21,7 @@ public sealed class SecurityHeaders : IMiddleware
             "default-src 'none'",
             "script-src 'self'",
             "style-src 'self'",
-            "img-src 'self' data:",
+            $"img-src 'self' data: {origins}",
             $"connect-src 'self' {origins}",
             $"media-src {origins}",
             "base-uri 'none'",

@@ -44,7 +44,7 @@ public static class UploadsApi
         var extensions = options.Value.AcceptedExtensions;
         if (!extensions.Contains(fileName!.Extension))
         {
-            return Unsupported($"Only {string.Join(", ", extensions)} files can be chapters, not '{fileName.Extension}'.");
+            return Unsupported($"Only {InWords(extensions)} files can be chapters, not '{fileName.Extension}'.");
         }
         var contentType = UploadRules.AcceptedContentType(request.ContentType);
         if (contentType is null)
@@ -87,6 +87,10 @@ public static class UploadsApi
                 detail: "There is no pending upload with this id (it expired, or was rejected and must be started again)."),
         };
     }
+
+    /// <summary>".m4a and .mp4", ".m4a, .mp4 and .m4b".</summary>
+    private static string InWords(IReadOnlyList<string> items) =>
+        items.Count == 1 ? items[0] : $"{string.Join(", ", items.Take(items.Count - 1))} and {items[^1]}";
 
     private static ProblemHttpResult Unsupported(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported file type", detail: detail);

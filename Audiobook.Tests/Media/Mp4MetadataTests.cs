@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Text.Json;
 using Audiobook.Api.Http;
 using Audiobook.Api.Media;
@@ -84,45 +83,12 @@ public sealed class Mp4MetadataTests
     [Fact]
     public async Task A_2_GB_book_with_its_moov_at_the_end_is_read_from_its_ends_only()
     {
-        var file = VirtualBook.MoovAtEndOf2GB(Mp4Samples.Read("book-many-markers.m4a"));
+        var file = Audiobook.Load.PaddedMp4.MoovAtEnd(Mp4Samples.Read("book-many-markers.m4a"), 2_000_000_000);
 
         var result = await Mp4Inspector.InspectAsync(file, Token);
 
         Assert.Equal(Mp4Verdict.Playable, result.Verdict);
         Assert.Equal(1500, result.Metadata.Markers.Count);
         Assert.InRange(result.BytesRead, 1, 1024 * 1024 + Mp4Inspector.MetadataAllowance);
-    }
-}
-
-/// <summary>A file of any size whose padding is never stored: the bytes of a real sample, a 'free' box of zeros, then the sample's moov.</summary>
-public sealed class VirtualBook(byte[] head, long padding, byte[] tail) : IByteSource
-{
-    public long Length => head.Length + padding + tail.Length;
-
-    /// <summary>[ftyp][mdat] of the sample, then ~2 GB of 'free', then its moov (whose chunk offsets still point into the mdat).</summary>
-    public static VirtualBook MoovAtEndOf2GB(byte[] sample)
-    {
-        var moov = Mp4Samples.FindTopLevel(sample, "moov");
-        if (moov + BinaryPrimitives.ReadUInt32BigEndian(sample.AsSpan(moov)) != sample.Length)
-        {
-            throw new InvalidOperationException("The sample's moov must be its last box.");
-        }
-        const long padding = 2_000_000_000;
-        var head = new byte[moov + 8];
-        sample.AsSpan(0, moov).CopyTo(head);
-        BinaryPrimitives.WriteUInt32BigEndian(head.AsSpan(moov), (uint)padding);
-        "free"u8.CopyTo(head.AsSpan(moov + 4));
-        return new VirtualBook(head, padding - 8, sample[moov..]);
-    }
-
-    public ValueTask<int> ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken)
-    {
-        var count = (int)Math.Min(destination.Length, Math.Max(0, Length - offset));
-        for (var i = 0; i < count; i++)
-        {
-            var at = offset + i;
-            destination.Span[i] = at < head.Length ? head[at] : at < head.Length + padding ? (byte)0 : tail[at - head.Length - padding];
-        }
-        return ValueTask.FromResult(count);
     }
 }

@@ -19,6 +19,27 @@ public sealed class ProductionLikeTests(ProductionLikeAppHost production)
     private AppHostFixture Host => production.Host;
 
     [Fact]
+    public async Task A_books_embedded_cover_is_copied_under_the_functions_role_and_served_by_the_edge()
+    {
+        using var user = await CreateAsync(Host);
+        var bookId = IdOf(await user.CreateBookAsync());
+        await user.AddChapterAsync(bookId, "book-both-markers.m4a");
+        var file = Media.Mp4Samples.Read("book-both-markers.m4a");
+        var embedded = (await Audiobook.Api.Media.Mp4Inspector.InspectAsync(new Audiobook.Api.Media.MemoryByteSource(file), Token)).Metadata.Cover!;
+
+        var signed = await ReadAsync(await user.Http.GetAsync($"/api/v1/books/{bookId}/cover", Token), HttpStatusCode.OK);
+
+        var url = new Uri(signed["url"]!.GetValue<string>());
+        Assert.Equal(LocalServiceStack.CloudFrontHost, url.Host);
+        Assert.StartsWith($"/books/{bookId}/covers/", url.AbsolutePath, StringComparison.Ordinal);
+        using var viewer = LoopbackClient.Create();
+        var picture = await viewer.GetAsync(url, Token);
+        Assert.Equal(HttpStatusCode.OK, picture.StatusCode);
+        Assert.Equal("image/jpeg", picture.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(file.AsSpan((int)embedded.Offset, embedded.Length).ToArray(), await picture.Content.ReadAsByteArrayAsync(Token));
+    }
+
+    [Fact]
     public async Task A_stream_url_is_signed_for_the_distribution_and_the_edge_serves_it_with_range()
     {
         using var user = await CreateAsync(Host);

@@ -32,6 +32,9 @@ public sealed class PlayerTests(AppHostFixture apphost, BrowserFixture browser) 
 
     [Fact]
     public Task Told_to_slow_down_the_player_waits_as_long_as_asked_and_tries_again() => BackOffAsync();
+
+    [Fact]
+    public Task A_single_file_book_shows_its_cover_and_markers_and_plays_from_marker_to_marker() => SingleFileBookAsync();
 }
 
 /// <summary>What a listener does in the web player, against whichever AppHost serves it.</summary>
@@ -99,6 +102,53 @@ public abstract class PlayerScenarios(AppHostFixture apphost, BrowserFixture bro
             position, new() { Timeout = 15_000 });
         await Expect(page.Locator("#now-title")).ToContainTextAsync("Prelude");
         await Expect(page.Locator("#player-status")).ToContainTextAsync("Resumed");
+        Assert.Empty(violations);
+    }
+
+    protected async Task SingleFileBookAsync()
+    {
+        await using var context = await NewListenerAsync(new() { ViewportSize = new() { Width = 1100, Height = 800 } });
+        var page = await context.NewPageAsync();
+        var violations = new ConcurrentBag<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                violations.Add(message.Text);
+            }
+        };
+        await RegisterAsync(page);
+        await CreateBookAsync(page, "Metamorphosis");
+
+        await page.Locator("#files").SetInputFilesAsync(Media.Mp4Samples.PathOf("book-both-markers.m4a"));
+        await Expect(page.Locator(".upload.done")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+
+        // The cover the file carried, loaded through its signed URL.
+        var cover = page.Locator(".book-cover img.cover");
+        await Expect(cover).ToBeVisibleAsync();
+        await page.WaitForFunctionAsync("() => { const i = document.querySelector('.book-cover img.cover'); return i && i.complete && i.naturalWidth === 300; }");
+        var markers = page.GetByRole(AriaRole.List, new() { Name = "Markers of Die Verwandlung (Ungekürzt)" }).GetByRole(AriaRole.Listitem);
+        await Expect(markers).ToHaveCountAsync(3);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "single-file-book.png"), FullPage = true });
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Jump to Kapitel 1: Straße" }).ClickAsync();
+        await page.WaitForFunctionAsync("() => { const a = document.getElementById('audio'); return !a.paused && a.currentTime >= 3 && a.currentTime < 5.5; }");
+        await Expect(page.Locator("#now-marker")).ToContainTextAsync("Kapitel 1: Straße");
+        await Expect(page.Locator("[data-marker='1']")).ToHaveAttributeAsync("aria-current", "true");
+        await page.WaitForFunctionAsync("() => navigator.mediaSession.metadata?.artwork?.length === 1");
+
+        await page.Locator("body").PressAsync("]");
+        await page.WaitForFunctionAsync("() => { const t = document.getElementById('audio').currentTime; return t >= 6 && t < 8.5; }");
+        await Expect(page.Locator("#now-marker")).ToContainTextAsync("Épilogue 終わり");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync();
+        await page.Locator("body").PressAsync("[");
+        await page.WaitForFunctionAsync("() => { const t = document.getElementById('audio').currentTime; return t >= 3 && t < 3.5; }");
+        await Expect(page.Locator("#now-marker")).ToContainTextAsync("Kapitel 1: Straße");
+
+        // The tagged title is offered in one click; the narrator was filled from the file.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use the tagged title: “Die Verwandlung”" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Die Verwandlung", Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Use the tagged title: “Die Verwandlung”" })).ToHaveCountAsync(0);
         Assert.Empty(violations);
     }
 

@@ -120,6 +120,7 @@ async function libraryScreen() {
   function bookItem(book) {
     const item = h('li', { class: 'book' });
     const view = () => item.replaceChildren(
+      coverImage(book, 'small'),
       h('a', { href: `#/books/${book.id}` }, h('strong', {}, book.title), ' ', h('span', { class: 'muted' }, `by ${book.author}`)),
       h('span', { class: 'muted' }, `${book.chapterCount} chapter${book.chapterCount === 1 ? '' : 's'} · ${formatTime(book.totalDurationSeconds)}`),
       h('span', { class: 'actions' },
@@ -163,6 +164,15 @@ async function libraryScreen() {
   } catch { /* the library is still useful without it */ }
 }
 
+// ---------- covers ----------
+/** The book's cover as an image, its signed URL fetched after the page shows; nothing when it has none. */
+function coverImage(book, size) {
+  if (!book.hasCover) return null;
+  const image = h('img', { class: `cover ${size}`, alt: `Cover of ${book.title}`, loading: 'lazy', 'data-cover': book.id });
+  api('GET', `/api/v1/books/${book.id}/cover`).then(signed => { image.src = signed.url; }).catch(() => image.remove());
+  return image;
+}
+
 // ---------- a book ----------
 // Every chapter of a book, page by page (a page holds hundreds).
 async function allChapters(bookId) {
@@ -186,6 +196,8 @@ async function bookScreen(bookId) {
     return;
   }
   const summary = h('p', { class: 'muted' });
+  const cover = h('div', { class: 'book-cover' });
+  const suggestions = h('p', { class: 'suggestions', 'aria-label': 'Suggestions from the files' });
   const list = h('ol', { class: 'chapters', 'aria-label': 'Chapters' });
   const uploads = h('ul', { class: 'uploads', 'aria-label': 'Uploads' });
   let chapters = [];
@@ -197,11 +209,60 @@ async function bookScreen(bookId) {
       error.textContent = failure.message;
       return;
     }
-    summary.textContent = `by ${book.author} · ${book.chapterCount} chapter${book.chapterCount === 1 ? '' : 's'} · ${formatTime(book.totalDurationSeconds)}`;
+    summary.textContent = `by ${book.author}${book.narrator ? `, read by ${book.narrator}` : ''} · ${book.chapterCount} chapter${book.chapterCount === 1 ? '' : 's'} · ${formatTime(book.totalDurationSeconds)}`;
     list.replaceChildren(...chapters.map((chapter, i) => chapterItem(chapter, i)));
     if (!chapters.length) list.append(h('li', { class: 'empty' }, 'No chapters yet: add .m4a or .mp4 files below.'));
     player.update(book, chapters);
+    showCover();
+    suggest();
   }
+
+  function showCover() {
+    const act = async (work) => { error.textContent = ''; try { await work(); await refresh(); } catch (failure) { error.textContent = failure.message; } };
+    const picker = h('input', { type: 'file', accept: 'image/jpeg,image/png', id: 'cover-file', class: 'visually-hidden',
+      onChange: e => { const file = e.target.files[0]; e.target.value = ''; if (file) act(() => uploadCover(file)); } });
+    cover.replaceChildren(
+      coverImage(book, 'large') ?? h('div', { class: 'cover large none' }, 'No cover'),
+      h('div', { class: 'actions' },
+        h('label', { for: 'cover-file', class: 'button' }, book.hasCover ? 'Replace cover' : 'Set cover'), picker,
+        book.hasCover ? h('button', { type: 'button', class: 'danger', onClick: () => act(() => api('DELETE', `/api/v1/books/${bookId}/cover`)) }, 'Remove cover') : null));
+  }
+
+  async function uploadCover(file) {
+    const ticket = await api('POST', `/api/v1/books/${bookId}/cover`, { contentType: file.type, sizeBytes: file.size });
+    await putToStorage(ticket, file, () => {});
+    await api('POST', `/api/v1/books/${bookId}/cover/complete`);
+  }
+
+  // The title and author the files are tagged with, offered in one click when they differ from the book's.
+  function suggest() {
+    const tags = chapters.find(c => c.tags && Object.keys(c.tags).length)?.tags ?? {};
+    const offers = [
+      ['title', tags.album ?? tags.title],
+      ['author', tags.artist ?? tags.albumArtist],
+    ].filter(([field, value]) => value && value !== book[field]);
+    suggestions.replaceChildren(...offers.map(([field, value]) =>
+      h('button', { type: 'button', class: 'suggestion', onClick: async () => {
+        try {
+          await api('PATCH', `/api/v1/books/${bookId}`, { [field]: value });
+          await refresh();
+          document.querySelector('main h1').textContent = book.title;
+        } catch (failure) { error.textContent = failure.message; }
+      } }, `Use the tagged ${field}: “${value}”`)));
+  }
+
+  // A single-file book's markers: its table of contents, each a place to jump to.
+  function markerList(chapter) {
+    if (!chapter.markers?.length) return null;
+    return h('details', { class: 'markers', open: chapters.length === 1 },
+      h('summary', {}, `${chapter.markers.length} marker${chapter.markers.length === 1 ? '' : 's'}`),
+      h('ol', { 'aria-label': `Markers of ${chapter.title}` }, ...chapter.markers.map((marker, index) =>
+        h('li', { 'data-marker': index },
+          h('button', { type: 'button', class: 'link', 'aria-label': `Jump to ${marker.title}`,
+            onClick: () => player.jump(book, chapters, chapter.id, marker.startSeconds).catch(failure => { error.textContent = failure.message; }) }, marker.title),
+          ' ', h('span', { class: 'muted' }, formatTime(marker.startSeconds))))));
+  }
+
 
   function chapterItem(chapter, i) {
     const act = async (work) => { error.textContent = ''; try { await work(); await refresh(); } catch (failure) { error.textContent = failure.message; } };
@@ -224,7 +285,8 @@ async function bookScreen(bookId) {
         } }, 'Rename'),
         h('button', { type: 'button', class: 'danger', 'aria-label': `Delete ${chapter.title}`, onClick: () => {
           if (confirm(`Delete chapter “${chapter.title}” and its audio?`)) act(() => api('DELETE', `/api/v1/books/${bookId}/chapters/${chapter.id}`));
-        } }, 'Delete')));
+        } }, 'Delete')),
+      markerList(chapter));
   }
 
   // Numbers are unique within a book, so a swap passes through a free number.
@@ -257,7 +319,7 @@ async function bookScreen(bookId) {
     }
   }
 
-  const input = h('input', { type: 'file', multiple: true, accept: '.m4a,.mp4,audio/mp4,audio/x-m4a,video/mp4', id: 'files',
+  const input = h('input', { type: 'file', multiple: true, accept: '.m4a,.mp4,.m4b,audio/mp4,audio/x-m4a,audio/x-m4b,video/mp4', id: 'files',
     onChange: e => { [...e.target.files].forEach(upload); e.target.value = ''; } });
   const drop = h('div', { class: 'drop',
     onDragover: e => { e.preventDefault(); drop.classList.add('over'); },
@@ -265,7 +327,7 @@ async function bookScreen(bookId) {
     onDrop: e => { e.preventDefault(); drop.classList.remove('over'); [...e.dataTransfer.files].forEach(upload); } },
   h('label', { for: 'files' }, 'Add chapters: choose .m4a or .mp4 files, or drop them here'), input);
 
-  show(h('p', {}, h('a', { href: '#/library' }, '← Library')), h('h1', {}, book.title), summary, error, list,
+  show(h('p', {}, h('a', { href: '#/library' }, '← Library')), h('div', { class: 'book-head' }, cover, h('div', {}, h('h1', {}, book.title), summary, suggestions)), error, list,
     h('section', { class: 'card', 'aria-label': 'Upload chapters' }, drop, uploads));
   await refresh();
   try {
@@ -274,6 +336,12 @@ async function bookScreen(bookId) {
     error.textContent = failure.message;
   }
 }
+
+// The marker playing is marked in whichever table of contents is on screen.
+document.addEventListener('marker-change', e => {
+  for (const item of main.querySelectorAll('[data-marker][aria-current]')) item.removeAttribute('aria-current');
+  main.querySelector(`[data-chapter="${e.detail.chapterId}"] [data-marker="${e.detail.index}"]`)?.setAttribute('aria-current', 'true');
+});
 
 window.addEventListener('hashchange', route);
 window.addEventListener('signed-out', signOut);

@@ -7,9 +7,11 @@ const $ = id => document.getElementById(id);
 const audio = $('audio');
 const SAVE_EVERY_MS = 5000;
 const SKIP_SECONDS = 30;
+// "Previous marker" within this many seconds of a marker's start goes to the one before; later, back to its start.
+const RESTART_MARKER_SECONDS = 3;
 
 // wanted: where playback should be and whether it should play, kept across a failed load.
-const state = { book: null, chapters: [], index: -1, savedAt: 0, dragging: false, recovering: false, wanted: { position: 0, play: false } };
+const state = { book: null, chapters: [], index: -1, marker: -1, savedAt: 0, dragging: false, recovering: false, wanted: { position: 0, play: false } };
 
 export const player = {
   get book() { return state.book; },
@@ -25,8 +27,23 @@ export const player = {
     $('player').hidden = false;
     $('now-title').textContent = `${chapter.number}. ${chapter.title}`;
     $('now-book').textContent = `${book.title} — ${book.author}`;
+    const hasMarkers = markers().length > 0;
+    $('prev-marker').hidden = !hasMarkers;
+    $('next-marker').hidden = !hasMarkers;
     await setSource(position, play);
     mediaSession(chapter, book);
+    showCover(book);
+  },
+
+  /** Plays a chapter from a position: the one loaded is only moved, another is opened. */
+  async jump(book, chapters, chapterId, position) {
+    if (state.book?.id === book.id && this.chapter?.id === chapterId && audio.src) {
+      audio.currentTime = position;
+      await audio.play().catch(() => status('Press play to start.'));
+      saveProgress();
+      return;
+    }
+    await this.open(book, chapters, chapterId, position, true);
   },
 
   /** Resumes a book where its listener left off (paused), if anything was played in it. */
@@ -62,6 +79,51 @@ export const player = {
     $('player').hidden = true;
   },
 };
+
+/** The markers (a single-file book's chapters) of the chapter loaded, in order. */
+function markers() {
+  return state.chapters[state.index]?.markers ?? [];
+}
+
+/** The marker playing at a position, or -1 before the first. */
+function markerAt(seconds) {
+  const list = markers();
+  let found = -1;
+  for (let i = 0; i < list.length && list[i].startSeconds <= seconds + 0.01; i++) found = i;
+  return found;
+}
+
+function previousMarker() {
+  const list = markers();
+  if (!list.length) return skip(-SKIP_SECONDS);
+  const current = markerAt(audio.currentTime);
+  const intoIt = current >= 0 ? audio.currentTime - list[current].startSeconds : 0;
+  const target = intoIt > RESTART_MARKER_SECONDS || current <= 0 ? Math.max(current, 0) : current - 1;
+  audio.currentTime = list[target].startSeconds;
+}
+
+function nextMarker() {
+  const list = markers();
+  const following = markerAt(audio.currentTime) + 1;
+  if (following >= list.length) return next();
+  audio.currentTime = list[following].startSeconds;
+}
+
+/** The book's cover in the player and the media session, when it has one. */
+async function showCover(book) {
+  const image = $('now-cover');
+  image.hidden = true;
+  if (!book.hasCover) return;
+  try {
+    const signed = await api('GET', `/api/v1/books/${book.id}/cover`);
+    if (state.book?.id !== book.id) return;
+    image.src = signed.url;
+    image.hidden = false;
+    if ('mediaSession' in navigator && navigator.mediaSession.metadata) {
+      navigator.mediaSession.metadata.artwork = [{ src: signed.url }];
+    }
+  } catch { /* the player works without it */ }
+}
 
 async function streamUrl() {
   const chapter = state.chapters[state.index];
@@ -146,6 +208,16 @@ function render() {
   $('seek').setAttribute('aria-valuetext', `${formatTime(audio.currentTime)} of ${formatTime(duration)}`);
   $('elapsed').textContent = formatTime(audio.currentTime);
   $('duration').textContent = formatTime(duration);
+  const list = markers();
+  const current = markerAt(audio.currentTime);
+  const marker = list[current];
+  $('now-marker').textContent = marker
+    ? `${marker.title} · ${formatTime(audio.currentTime - marker.startSeconds)} of ${formatTime(marker.endSeconds - marker.startSeconds)}`
+    : '';
+  if (state.marker !== current) {
+    state.marker = current;
+    document.dispatchEvent(new CustomEvent('marker-change', { detail: { chapterId: player.chapter?.id, index: current } }));
+  }
 }
 
 function mediaSession(chapter, book) {
@@ -156,7 +228,8 @@ function mediaSession(chapter, book) {
     pause: () => audio.pause(),
     seekbackward: () => skip(-SKIP_SECONDS),
     seekforward: () => skip(SKIP_SECONDS),
-    nexttrack: () => next(),
+    previoustrack: () => previousMarker(),
+    nexttrack: () => (markers().length ? nextMarker() : next()),
     seekto: details => { audio.currentTime = details.seekTime; },
   };
   for (const [action, handler] of Object.entries(handlers)) {
@@ -178,17 +251,20 @@ $('play').addEventListener('click', toggle);
 $('back30').addEventListener('click', () => skip(-SKIP_SECONDS));
 $('fwd30').addEventListener('click', () => skip(SKIP_SECONDS));
 $('next').addEventListener('click', () => next());
+$('prev-marker').addEventListener('click', previousMarker);
+$('next-marker').addEventListener('click', nextMarker);
 $('speed').addEventListener('change', e => { audio.playbackRate = Number(e.target.value); });
 $('seek').addEventListener('input', () => { state.dragging = true; $('elapsed').textContent = formatTime(Number($('seek').value)); });
 $('seek').addEventListener('change', () => { state.dragging = false; audio.currentTime = Number($('seek').value); saveProgress(); });
 
-// Shortcuts, unless the listener is typing: Space/K play-pause, J/← back 30 s, L/→ forward 30 s, N next.
+// Shortcuts, unless the listener is typing: Space/K play-pause, J/← back 30 s, L/→ forward 30 s, N next chapter,
+// [ and ] previous and next marker.
 document.addEventListener('keydown', e => {
   if (!audio.src || e.ctrlKey || e.metaKey || e.altKey) return;
   const target = e.target;
   if (target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement || target.isContentEditable) return;
   if (target instanceof HTMLButtonElement && (e.key === ' ' || e.key === 'Enter')) return;
-  const actions = { ' ': toggle, k: toggle, j: () => skip(-SKIP_SECONDS), ArrowLeft: () => skip(-SKIP_SECONDS), l: () => skip(SKIP_SECONDS), ArrowRight: () => skip(SKIP_SECONDS), n: next };
+  const actions = { ' ': toggle, k: toggle, j: () => skip(-SKIP_SECONDS), ArrowLeft: () => skip(-SKIP_SECONDS), l: () => skip(SKIP_SECONDS), ArrowRight: () => skip(SKIP_SECONDS), n: next, '[': previousMarker, ']': nextMarker };
   const action = actions[e.key] ?? actions[e.key.toLowerCase()];
   if (action) {
     e.preventDefault();

@@ -10,7 +10,7 @@ public class Mp4InspectorBenchmarks
 {
     private byte[] bytes = [];
 
-    [Params("faststart.m4a", "moov-at-end.m4a", "fragmented.mp4", "with-chapters.m4b")]
+    [Params("faststart.m4a", "moov-at-end.m4a", "fragmented.mp4", "with-chapters.m4b", "book-both-markers.m4a", "book-many-markers.m4a")]
     public string Sample { get; set; } = "";
 
     [GlobalSetup]

@@ -1,0 +1,51 @@
+using System.Buffers.Binary;
+using Audiobook.Api.Media;
+
+namespace Audiobook.Load;
+
+/// <summary>
+/// A file of any size whose padding is never stored: a real moov-at-end sample's ftyp and mdat, then a
+/// 'free' box of zeros, then its moov (whose chunk offsets still point into the mdat). What reading a
+/// 2 GB book costs is measured on it without a 2 GB file.
+/// </summary>
+public sealed class PaddedMp4 : IByteSource
+{
+    private readonly byte[] head;
+    private readonly long padding;
+    private readonly byte[] tail;
+
+    private PaddedMp4(byte[] head, long padding, byte[] tail) => (this.head, this.padding, this.tail) = (head, padding, tail);
+
+    public long Length => head.Length + padding + tail.Length;
+
+    public static PaddedMp4 MoovAtEnd(byte[] sample, long size)
+    {
+        var moov = Mp4Boxes.FindPath(sample, "moov")[0];
+        if (moov + BinaryPrimitives.ReadUInt32BigEndian(sample.AsSpan(moov)) != sample.Length)
+        {
+            throw new ArgumentException("The sample's moov must be its last box.", nameof(sample));
+        }
+        var free = size - sample.Length;
+        if (free is < 8 or > uint.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(size), size, "The padding must fit one 32-bit 'free' box.");
+        }
+        var head = new byte[moov + 8];
+        sample.AsSpan(0, moov).CopyTo(head);
+        BinaryPrimitives.WriteUInt32BigEndian(head.AsSpan(moov), (uint)free);
+        "free"u8.CopyTo(head.AsSpan(moov + 4));
+        return new PaddedMp4(head, free - 8, sample[moov..]);
+    }
+
+    public ValueTask<int> ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        var count = (int)Math.Clamp(Length - offset, 0, destination.Length);
+        var span = destination.Span[..count];
+        for (var i = 0; i < count; i++)
+        {
+            var at = offset + i;
+            span[i] = at < head.Length ? head[at] : at < head.Length + padding ? (byte)0 : tail[at - head.Length - padding];
+        }
+        return ValueTask.FromResult(count);
+    }
+}
