@@ -61,6 +61,10 @@ public sealed class AppHostFixture : IAsyncLifetime
             throw new TimeoutException($"The AppHost's {PublicEntry} was not healthy within {StartTimeout}. Its resources said:\n"
                 + string.Join('\n', logs.TakeLast(80)));
         }
+        catch (DistributedApplicationException failed)
+        {
+            throw new InvalidOperationException($"The AppHost's {failed.Message} Its resources said:\n" + string.Join('\n', logs.TakeLast(80)), failed);
+        }
 
         var api = builder.Resources.OfType<IResourceWithEnvironment>().Single(r => r.Name == "api");
         var configuration = await ExecutionConfigurationBuilder.Create(api)
