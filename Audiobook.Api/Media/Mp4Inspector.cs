@@ -19,27 +19,33 @@ public static class Mp4Inspector
 
     public const string ProtectedBrand = "M4P ";
 
-    /// <summary>Extra bytes allowed for the mfra index and the last fragment, once the walk hit the budget.</summary>
-    private const int MfraAllowance = 2 * 1024 * 1024;
+    /// <summary>The budget the API inspects with: box headers and the small boxes of a 2 GiB file take far less.</summary>
+    public const long DefaultReadBudget = 1024 * 1024;
+
+    /// <summary>Once the walk hit the budget, the mfra index and the last fragment may take twice the budget more (2 MiB by default).</summary>
+    private const int MfraAllowanceFactor = 2;
 
     /// <summary>
-    /// Extra bytes allowed for markers and tags: a 5,000-marker chapter track's tables and titles, and
-    /// tags with a long description, in 16 KiB blocks. The cover is only located here.
+    /// Markers and tags may take the budget once more (1 MiB by default): a 5,000-marker chapter track's
+    /// tables and titles, and tags with a long description, in 16 KiB blocks. The cover is only located.
     /// </summary>
-    public const int MetadataAllowance = 1024 * 1024;
+    private const int MetadataAllowanceFactor = 1;
 
-    /// <summary>Reads never exceed <paramref name="readBudget"/> bytes (plus a small allowance for the mfra index).</summary>
+    /// <summary>The most an inspection with <paramref name="readBudget"/> fetches, whatever the file: the budget and its two allowances.</summary>
+    public static long MostBytesFetched(long readBudget) => readBudget * (1 + MfraAllowanceFactor + MetadataAllowanceFactor);
+
+    /// <summary>Reads never exceed <see cref="MostBytesFetched"/> of <paramref name="readBudget"/>.</summary>
     public static async Task<Mp4Inspection> InspectAsync(
         IByteSource source,
         CancellationToken cancellationToken,
         int blockSize = 16 * 1024,
-        long readBudget = 1024 * 1024)
+        long readBudget = DefaultReadBudget)
     {
         var cached = new BlockCachedByteSource(source, blockSize, readBudget);
         Mp4Inspection result;
         try
         {
-            result = await InspectCoreAsync(new BoxReader(cached), cached, cancellationToken);
+            result = await InspectCoreAsync(new BoxReader(cached), cached, readBudget, cancellationToken);
         }
         catch (Exception ex) when (ex is MalformedMp4Exception or ReadBudgetExceededException)
         {
@@ -48,7 +54,7 @@ public static class Mp4Inspector
         return result with { BytesRead = cached.BytesFetched };
     }
 
-    private static async Task<Mp4Inspection> InspectCoreAsync(BoxReader reader, BlockCachedByteSource cached, CancellationToken ct)
+    private static async Task<Mp4Inspection> InspectCoreAsync(BoxReader reader, BlockCachedByteSource cached, long readBudget, CancellationToken ct)
     {
         if (reader.Length < 16)
         {
@@ -120,7 +126,7 @@ public static class Mp4Inspector
             if (!walkedEverything)
             {
                 fragments = new FragmentTimes();
-                cached.RaiseBudget(MfraAllowance);
+                cached.RaiseBudget(readBudget * MfraAllowanceFactor);
                 await fragments.AddLastFromIndexAsync(reader, movie, audio.Id, ct);
             }
             duration = fragments.DurationSeconds(audio);
@@ -132,7 +138,7 @@ public static class Mp4Inspector
             duration = null;
         }
         var seconds = duration is null ? (double?)null : Math.Round(duration.Value, 3);
-        cached.RaiseBudget(MetadataAllowance);
+        cached.RaiseBudget(readBudget * MetadataAllowanceFactor);
         var metadata = await Mp4MetadataReader.ReadAsync(reader, movie, audio, seconds, ct);
         return new Mp4Inspection(Mp4Verdict.Playable, reason, major, seconds) { Metadata = metadata };
     }

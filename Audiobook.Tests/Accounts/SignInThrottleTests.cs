@@ -37,14 +37,27 @@ public sealed class SignInThrottleTests(AppHostFixture apphost)
     [Fact]
     public async Task An_unknown_address_is_slowed_down_the_same_way_so_the_answer_reveals_nothing()
     {
-        using var attacker = Anonymous(apphost);
-        var email = $"nobody-{Guid.NewGuid():N}@example.com";
-        for (var i = 0; i < 5; i++)
-        {
-            await ExpectProblem(await LoginAsync(attacker, email, "wrong guess number " + i), HttpStatusCode.Unauthorized);
-        }
+        using var owner = await CreateAsync(apphost);
+        var unknown = await GuessSixTimesAsync($"nobody-{Guid.NewGuid():N}@example.com");
+        var existing = await GuessSixTimesAsync(owner.Email);
 
-        await ExpectProblem(await LoginAsync(attacker, email, "wrong guess number 6"), HttpStatusCode.TooManyRequests);
+        // Status, title, detail and Retry-After: nothing tells an account that exists from one that does not.
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Unauthorized, 5), HttpStatusCode.TooManyRequests], unknown.Select(a => a.Status));
+        Assert.Equal(unknown, existing);
+    }
+
+    private async Task<List<(HttpStatusCode Status, string? Title, string? Detail, string? RetryAfter)>> GuessSixTimesAsync(string email)
+    {
+        using var attacker = Anonymous(apphost);
+        var answers = new List<(HttpStatusCode, string?, string?, string?)>();
+        for (var i = 0; i < 6; i++)
+        {
+            var response = await LoginAsync(attacker, email, "wrong guess number " + i);
+            var problem = await ExpectProblem(response, response.StatusCode);
+            answers.Add((response.StatusCode, problem["title"]?.GetValue<string>(), problem["detail"]?.GetValue<string>(),
+                response.Headers.TryGetValues("Retry-After", out var after) ? after.Single() : null));
+        }
+        return answers;
     }
 
     private static Task<HttpResponseMessage> LoginAsync(HttpClient http, string email, string password) =>

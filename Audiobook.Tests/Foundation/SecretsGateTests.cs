@@ -73,6 +73,9 @@ public sealed class SecretsGateTests(AppHostFixture apphost)
 
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => started.WaitAsync(TimeSpan.FromSeconds(30), Token));
         Assert.Contains(failure.Failures, f => f.Contains("Jwt:SigningKey", StringComparison.Ordinal));
+        // It names the setting, never the (malformed, but secret) value, which would then be in the log.
+        Assert.DoesNotContain("c2hvcnQ=", failure.Message, StringComparison.Ordinal);
+        Assert.All(failure.Failures, f => Assert.DoesNotContain("c2hvcnQ=", f, StringComparison.Ordinal));
         await request.WaitAsync(TimeSpan.FromSeconds(30), Token);
 
         Assert.False(served);

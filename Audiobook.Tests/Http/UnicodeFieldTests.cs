@@ -42,15 +42,17 @@ public sealed class UnicodeFieldTests(AppHostFixture apphost)
                 Assert.NotNull(problem["errors"]![field]);
                 continue;
             }
-            if (expected is null)
+            // The description is multi-line: line breaks and tabs are kept there as written, other controls are refused.
+            var multiline = field == "description" && !input.Any(c => char.IsControl(c) && c is not ('\t' or '\n' or '\r'));
+            if (expected is null && !multiline)
             {
-                // The description is multi-line: tabs are fine there, other controls are not.
-                Assert.True(response.StatusCode is HttpStatusCode.Created or HttpStatusCode.BadRequest, $"{field}: {(int)response.StatusCode}");
+                var refused = await ExpectProblem(response, HttpStatusCode.BadRequest);
+                Assert.NotNull(refused["errors"]![field]);
                 continue;
             }
             var book = await ReadAsync(response, HttpStatusCode.Created);
             var again = await ReadAsync(await user.Http.GetAsync($"/api/v1/books/{IdOf(book)}", Token), HttpStatusCode.OK);
-            Assert.Equal(expected, again[field]!.GetValue<string>());
+            Assert.Equal(expected ?? input, again[field]!.GetValue<string>());
         }
         var page = await ReadAsync(await user.Http.GetAsync("/api/v1/books?limit=100", Token), HttpStatusCode.OK);
         Assert.All(page["items"]!.AsArray(), b => Assert.DoesNotContain('\u001b', b!["title"]!.GetValue<string>()));

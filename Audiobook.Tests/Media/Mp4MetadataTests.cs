@@ -89,6 +89,6 @@ public sealed class Mp4MetadataTests
 
         Assert.Equal(Mp4Verdict.Playable, result.Verdict);
         Assert.Equal(1500, result.Metadata.Markers.Count);
-        Assert.InRange(result.BytesRead, 1, 1024 * 1024 + Mp4Inspector.MetadataAllowance);
+        Assert.InRange(result.BytesRead, 1, Mp4Inspector.MostBytesFetched(Mp4Inspector.DefaultReadBudget));
     }
 }

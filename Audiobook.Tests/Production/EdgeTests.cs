@@ -96,6 +96,7 @@ public sealed class EdgeTests(ProductionLikeAppHost production)
         var served = await viewer.SendAsync(get, Token);
 
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode); // refused by CORS headers, not by an error
         Assert.Equal(allowed, answer.Headers.TryGetValues("Access-Control-Allow-Origin", out var origins) && origins.Single() == origin);
         Assert.Equal(allowed, served.Headers.TryGetValues("Access-Control-Allow-Origin", out var servedOrigins) && servedOrigins.Single() == origin);
         if (allowed)

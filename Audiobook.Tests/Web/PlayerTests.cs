@@ -77,7 +77,7 @@ public abstract class PlayerScenarios(AppHostFixture apphost, BrowserFixture bro
         await CreateBookAsync(page, "The Sine Odyssey");
 
         await page.Locator("#files").SetInputFilesAsync([Prelude, Theme]);
-        await Expect(page.Locator(".upload.done")).ToHaveCountAsync(2, new() { Timeout = 30_000 });
+        await Expect(page.Locator(".upload.done")).ToHaveCountAsync(2, new() { Timeout = BrowserFixture.UploadTimeout });
         foreach (var bar in await page.Locator(".upload progress").AllAsync())
         {
             Assert.Equal("100", await bar.GetAttributeAsync("value") ?? (await bar.EvaluateAsync<double>("b => b.value")).ToString(CultureInfo.InvariantCulture));
@@ -99,7 +99,7 @@ public abstract class PlayerScenarios(AppHostFixture apphost, BrowserFixture bro
         await page.ReloadAsync();
         await page.WaitForFunctionAsync(
             "p => { const a = document.getElementById('audio'); return a.readyState >= 1 && Math.abs(a.currentTime - p) < 3; }",
-            position, new() { Timeout = 15_000 });
+            position, new() { Timeout = BrowserFixture.ExpectTimeout });
         await Expect(page.Locator("#now-title")).ToContainTextAsync("Prelude");
         await Expect(page.Locator("#player-status")).ToContainTextAsync("Resumed");
         Assert.Empty(violations);
@@ -121,7 +121,7 @@ public abstract class PlayerScenarios(AppHostFixture apphost, BrowserFixture bro
         await CreateBookAsync(page, "Metamorphosis");
 
         await page.Locator("#files").SetInputFilesAsync(Media.Mp4Samples.PathOf("book-both-markers.m4a"));
-        await Expect(page.Locator(".upload.done")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+        await Expect(page.Locator(".upload.done")).ToHaveCountAsync(1, new() { Timeout = BrowserFixture.UploadTimeout });
 
         // The cover the file carried, loaded through its signed URL.
         var cover = page.Locator(".book-cover img.cover");
@@ -159,7 +159,7 @@ public abstract class PlayerScenarios(AppHostFixture apphost, BrowserFixture bro
         var (email, password) = await RegisterAsync(page);
         await CreateBookAsync(page, "Two Devices");
         await page.Locator("#files").SetInputFilesAsync([Prelude]);
-        await Expect(page.Locator(".upload.done")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+        await Expect(page.Locator(".upload.done")).ToHaveCountAsync(1, new() { Timeout = BrowserFixture.UploadTimeout });
         await page.GetByRole(AriaRole.Button, new() { Name = "Play 01 - Prelude" }).ClickAsync();
         await page.WaitForFunctionAsync("() => document.getElementById('audio').duration > 20");
         await page.Locator("#seek").FillAsync("20");
@@ -192,7 +192,7 @@ public abstract class PlayerScenarios(AppHostFixture apphost, BrowserFixture bro
         await RegisterAsync(page);
         await CreateBookAsync(page, "Expiring");
         await page.Locator("#files").SetInputFilesAsync([Theme]);
-        await Expect(page.Locator(".upload.done")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+        await Expect(page.Locator(".upload.done")).ToHaveCountAsync(1, new() { Timeout = BrowserFixture.UploadTimeout });
         await page.GetByRole(AriaRole.Button, new() { Name = "Play 02 - Theme" }).ClickAsync();
         await page.WaitForFunctionAsync("() => document.getElementById('audio').duration > 30");
         await page.Locator("#seek").FillAsync("30");
@@ -222,7 +222,7 @@ public abstract class PlayerScenarios(AppHostFixture apphost, BrowserFixture bro
         await page.ReloadAsync();
         await page.WaitForFunctionAsync(
             "() => { const a = document.getElementById('audio'); return a.readyState >= 1 && Math.abs(a.currentTime - 30) < 3; }",
-            null, new() { Timeout = 15_000 });
+            null, new() { Timeout = BrowserFixture.ExpectTimeout });
         Assert.True(refused >= 2, "the refused request was not retried");
         Assert.True(streamUrls >= 2, "no fresh stream URL was fetched");
     }
@@ -237,7 +237,7 @@ public abstract class PlayerScenarios(AppHostFixture apphost, BrowserFixture bro
         await page.Locator("#files").SetInputFilesAsync([Media.Mp4Samples.PathOf("mp3-renamed.m4a"), Media.Mp4Samples.PathOf("tone.wav")]);
 
         var failed = page.Locator(".upload.failed");
-        await Expect(failed).ToHaveCountAsync(2, new() { Timeout = 30_000 });
+        await Expect(failed).ToHaveCountAsync(2, new() { Timeout = BrowserFixture.UploadTimeout });
         await Expect(failed.Nth(0)).ToContainTextAsync("Not added:");
         await Expect(page.Locator(".upload.failed", new() { HasText = "mp3-renamed.m4a" })).ToContainTextAsync("MP4");
         await Expect(page.Locator(".upload.failed", new() { HasText = "tone.wav" })).ToContainTextAsync(".m4a and .mp4");
@@ -336,7 +336,7 @@ public abstract class PlayerScenarios(AppHostFixture apphost, BrowserFixture bro
         await RegisterAsync(page);
         await CreateBookAsync(page, "To Keep");
         await page.Locator("#files").SetInputFilesAsync([Theme]);
-        await Expect(page.Locator(".upload.done")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+        await Expect(page.Locator(".upload.done")).ToHaveCountAsync(1, new() { Timeout = BrowserFixture.UploadTimeout });
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Download 02 - Theme" }).ClickAsync());
 
@@ -350,11 +350,13 @@ public abstract class PlayerScenarios(AppHostFixture apphost, BrowserFixture bro
     }
 
     /// <summary>A browser profile of its own, with its own client address for the per-client sign-in limit.</summary>
-    protected Task<IBrowserContext> NewListenerAsync(BrowserNewContextOptions? options = null)
+    protected async Task<IBrowserContext> NewListenerAsync(BrowserNewContextOptions? options = null)
     {
         options ??= new BrowserNewContextOptions();
         options.ExtraHTTPHeaders = new Dictionary<string, string> { ["X-Forwarded-For"] = $"192.0.2.{Random.Shared.Next(1, 255)}" };
-        return browser.Browser.NewContextAsync(options);
+        var context = await browser.Browser.NewContextAsync(options);
+        context.SetDefaultTimeout(BrowserFixture.ActionTimeout);
+        return context;
     }
 
     private async Task<(string Email, string Password)> RegisterAsync(IPage page)

@@ -11,13 +11,14 @@ namespace Audiobook.Load;
 /// <param name="Api">The API's base address (the local AppHost's).</param>
 /// <param name="Listeners">Simulated listeners, each with its own account, book and client address.</param>
 /// <param name="Duration">How long they keep uploading, streaming and saving progress.</param>
+/// <param name="Rounds">Instead of a duration, exactly this many rounds each (tests: a result that does not depend on the machine's speed).</param>
 /// <param name="Audio">A real .m4a every upload sends.</param>
 /// <param name="FromOwnAddresses">
 /// Each listener connects from a loopback address of its own, for an API behind a gateway that
 /// trusts only the connection's address (the production-like profile's); otherwise each sends an
 /// X-Forwarded-For of its own, which an API trusts from its loopback proxy.
 /// </param>
-public sealed record LoadOptions(Uri Api, int Listeners, TimeSpan Duration, byte[] Audio, bool FromOwnAddresses = false);
+public sealed record LoadOptions(Uri Api, int Listeners, TimeSpan Duration, byte[] Audio, bool FromOwnAddresses = false, int? Rounds = null);
 
 public sealed record LoadResult(TimeSpan Elapsed, Latencies Latencies, IReadOnlyList<string> Errors, IReadOnlyList<string> AuditProblems, int ChaptersAcknowledged, int ProgressSaves, int Retries)
 {
@@ -82,7 +83,7 @@ public static class LoadDriver
                 return;
             }
             bookId = book["id"]!.GetValue<string>();
-            for (var round = 0; DateTime.UtcNow < deadline && !ct.IsCancellationRequested; round++)
+            for (var round = 0; (options.Rounds is { } rounds ? round < rounds : DateTime.UtcNow < deadline) && !ct.IsCancellationRequested; round++)
             {
                 await RoundAsync(round, ct);
             }
