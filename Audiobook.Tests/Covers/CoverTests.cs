@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Audiobook.Api.Media;
 using Audiobook.Tests.Infrastructure;
 using Audiobook.Tests.Media;
 using static Audiobook.Tests.Infrastructure.ApiUser;
@@ -11,16 +10,9 @@ namespace Audiobook.Tests.Covers;
 public sealed class CoverTests(AppHostFixture apphost)
 {
     /// <summary>The real pictures embedded in the samples (made by ffmpeg).</summary>
-    private static async Task<byte[]> PictureAsync(string sample)
-    {
-        var file = Mp4Samples.Read(sample);
-        var cover = (await Mp4Inspector.InspectAsync(new MemoryByteSource(file), Token)).Metadata.Cover!;
-        return file.AsSpan((int)cover.Offset, cover.Length).ToArray();
-    }
+    private static Task<byte[]> Jpeg() => Mp4Samples.EmbeddedCoverAsync("book-both-markers.m4a");
 
-    private static Task<byte[]> Jpeg() => PictureAsync("book-both-markers.m4a");
-
-    private static Task<byte[]> Png() => PictureAsync("book-quicktime-markers.m4a");
+    private static Task<byte[]> Png() => Mp4Samples.EmbeddedCoverAsync("book-quicktime-markers.m4a");
 
     private static async Task<JsonObject> CreateCoverUploadAsync(ApiUser user, string bookId, string contentType, long size) =>
         await ReadAsync(await user.Http.PostAsJsonAsync($"/api/v1/books/{bookId}/cover", new { contentType, sizeBytes = size }, Token), HttpStatusCode.Created);

@@ -9,6 +9,15 @@ public static class Mp4Samples
 
     public static byte[] Read(string name) => File.ReadAllBytes(PathOf(name));
 
+    /// <summary>The picture a sample carries in its <c>covr</c> tag, as the inspector locates it.</summary>
+    public static async Task<byte[]> EmbeddedCoverAsync(string name)
+    {
+        var file = Read(name);
+        var cover = (await Audiobook.Api.Media.Mp4Inspector.InspectAsync(new Audiobook.Api.Media.MemoryByteSource(file), TestContext.Current.CancellationToken)).Metadata.Cover
+            ?? throw new InvalidOperationException($"{name} has no cover.");
+        return file.AsSpan((int)cover.Offset, cover.Length).ToArray();
+    }
+
     public static byte[] Box(string type, params byte[][] children)
     {
         var payload = children.SelectMany(c => c).ToArray();

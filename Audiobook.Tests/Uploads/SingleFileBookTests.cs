@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Audiobook.Api.Media;
 using Audiobook.Tests.Foundation;
 using Audiobook.Tests.Infrastructure;
 using Audiobook.Tests.Media;
@@ -52,9 +51,7 @@ public sealed class SingleFileBookTests(AppHostFixture apphost)
         var picture = await viewer.GetAsync(signed["url"]!.GetValue<string>(), Token);
         Assert.Equal(HttpStatusCode.OK, picture.StatusCode);
         Assert.Equal(coverType, picture.Content.Headers.ContentType?.MediaType);
-        var file = Mp4Samples.Read(sample);
-        var embedded = (await Mp4Inspector.InspectAsync(new MemoryByteSource(file), Token)).Metadata.Cover!;
-        Assert.Equal(file.AsSpan((int)embedded.Offset, embedded.Length).ToArray(), await picture.Content.ReadAsByteArrayAsync(Token));
+        Assert.Equal(await Mp4Samples.EmbeddedCoverAsync(sample), await picture.Content.ReadAsByteArrayAsync(Token));
         var keys = await apphost.AudioKeysAsync(bookId);
         Assert.Equal(2, keys.Count);
         Assert.Single(keys, k => k.StartsWith($"books/{bookId}/covers/", StringComparison.Ordinal));

@@ -55,14 +55,7 @@ public abstract class PlayerScenarios(AppHostFixture apphost, BrowserFixture bro
     {
         await using var context = await NewListenerAsync(new() { ViewportSize = new() { Width = 1100, Height = 800 } });
         var page = await context.NewPageAsync();
-        var violations = new ConcurrentBag<string>();
-        page.Console += (_, message) =>
-        {
-            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
-            {
-                violations.Add(message.Text);
-            }
-        };
+        var violations = CspViolations(page);
         var audioResponses = new ConcurrentBag<int>();
         page.Response += (_, response) =>
         {
@@ -109,14 +102,7 @@ public abstract class PlayerScenarios(AppHostFixture apphost, BrowserFixture bro
     {
         await using var context = await NewListenerAsync(new() { ViewportSize = new() { Width = 1100, Height = 800 } });
         var page = await context.NewPageAsync();
-        var violations = new ConcurrentBag<string>();
-        page.Console += (_, message) =>
-        {
-            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
-            {
-                violations.Add(message.Text);
-            }
-        };
+        var violations = CspViolations(page);
         await RegisterAsync(page);
         await CreateBookAsync(page, "Metamorphosis");
 
@@ -371,6 +357,20 @@ public abstract class PlayerScenarios(AppHostFixture apphost, BrowserFixture bro
         await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your library" })).ToBeVisibleAsync();
         return (email, password);
+    }
+
+    /// <summary>What the page's console says the Content-Security-Policy refused, as it happens.</summary>
+    private static ConcurrentBag<string> CspViolations(IPage page)
+    {
+        var violations = new ConcurrentBag<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                violations.Add(message.Text);
+            }
+        };
+        return violations;
     }
 
     /// <summary>Pauses the player and waits until the API has stored the position.</summary>
