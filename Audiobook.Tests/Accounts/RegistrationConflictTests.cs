@@ -58,8 +58,10 @@ public sealed class RegistrationConflictTests(AppHostFixture apphost)
             services.AddSingleton(sp => FaultInjection<IAmazonDynamoDB>.Wrap((IAmazonDynamoDB)original.ImplementationFactory!(sp), FaultTiming.BeforeCall,
                 (m, args) => Registers(m, args, email), out injected, TransactionConflict));
         }));
-        _ = api.Services; // builds the host, and with it the wrapped client
-        conflict = injected!;
+        // The wrapped client is made when first asked for: ask now. Building the host alone left that to
+        // whichever start-up work asked first, sometimes after this returned (a null handle, seen in CI).
+        _ = api.Services.GetRequiredService<IAmazonDynamoDB>();
+        conflict = injected ?? throw new InvalidOperationException("The DynamoDB client was not wrapped.");
         return api;
     }
 
