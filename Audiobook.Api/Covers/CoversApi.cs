@@ -55,7 +55,7 @@ public static class CoversApi
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["sizeBytes"] = ["sizeBytes must be the picture's size in bytes, more than 0."] });
         }
-        var contentType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+        var contentType = UploadRules.MediaType(request.ContentType);
         if (contentType is not (ImageFormats.Jpeg or ImageFormats.Png))
         {
             return Unsupported($"A cover must be {ImageFormats.Jpeg} or {ImageFormats.Png}.");

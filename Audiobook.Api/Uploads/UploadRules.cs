@@ -15,9 +15,12 @@ public static class UploadRules
         new[] { "audio/mp4", "audio/x-m4a", "video/mp4", "audio/m4a", "audio/x-m4b" }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The media type without parameters, lower-cased, or null if it is not one we accept. An M4B is stored as what it is, audio/mp4.</summary>
+    /// <summary>The bare media type of a Content-Type ("Image/PNG; q=1" → "image/png"), or null.</summary>
+    public static string? MediaType(string? contentType) => contentType?.Split(';')[0].Trim().ToLowerInvariant();
+
     public static string? AcceptedContentType(string? contentType)
     {
-        var type = contentType?.Split(';')[0].Trim().ToLowerInvariant();
+        var type = MediaType(contentType);
         return type is null || !ContentTypes.Contains(type) ? null
             : type == "audio/x-m4b" ? "audio/mp4"
             : type;
