@@ -17,7 +17,7 @@ public sealed partial class Measurements(BenchAppHost apphost, Report report, st
     private const int Clients = 32;
     private static readonly TimeSpan Phase = TimeSpan.FromSeconds(5);
 
-    private static string Sample(string name) => Repository.File("Audiobook.Tests", "Media", "Samples", name);
+    private static string Sample(string name) => Repository.File("tests", "Audiobook.Testing", "Media", "Samples", name);
 
     private static string F(double value, string format = "0.00") => value.ToString(format, CultureInfo.InvariantCulture);
 

@@ -14,7 +14,7 @@ public class Mp4InspectorBenchmarks
     public string Sample { get; set; } = "";
 
     [GlobalSetup]
-    public void Load() => bytes = File.ReadAllBytes(Repository.File("Audiobook.Tests", "Media", "Samples", Sample));
+    public void Load() => bytes = File.ReadAllBytes(Repository.File("tests", "Audiobook.Testing", "Media", "Samples", Sample));
 
     [Benchmark]
     public Task<Mp4Inspection> Inspect() => Mp4Inspector.InspectAsync(new MemoryByteSource(bytes), CancellationToken.None);
