@@ -12,6 +12,9 @@ Content-Disposition: attachment with the original file name.
 3. IAM is enforced for every caller but the emulator's own credentials (the account's owner), and
 presigned URLs are verified for everyone (iam_gate.py): signature, signed headers, expiry.
 
+4. A transaction copies the items it names, not whole tables (dynamodb_transactions.py): its cost
+does not grow with the table, as in DynamoDB.
+
 Usage: python3 moto_server.py -H 127.0.0.1 -p PORT   (the same flags as moto_server)
 """
 import argparse
@@ -24,7 +27,10 @@ from urllib.parse import parse_qs
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import run_simple
 
+import dynamodb_transactions
 from iam_gate import IamGate
+
+dynamodb_transactions.install()
 
 dynamodb_lock = threading.Lock()
 moto_app = DomainDispatcherApplication(create_backend_app)
