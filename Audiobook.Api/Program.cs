@@ -5,24 +5,30 @@ using Audiobook.Api.Covers;
 using Audiobook.Api.Extensions;
 using Audiobook.Api.Http;
 using Audiobook.Api.Progress;
-using Audiobook.Api.Secrets;
+using Audiobook.Api.Startup;
 using Audiobook.Api.Storage;
+using Audiobook.Api.Streaming;
 using Audiobook.Api.Telemetry;
 using Audiobook.Api.Uploads;
 
-// The secrets' round trip to SSM, with the AWS SDK's first use, starts before anything else when the
-// environment names their path (Lambda, the AppHost) and runs while the app is composed and the server
-// starts (start-up, bench/); the secrets gate lets no request through before they are in and valid.
-var early = SsmParameterConfiguration.StartLoadingSsmParameters(args);
-var builder = WebApplication.CreateBuilder(args);
-builder.AddSecrets(early);
+// What makes the cold start fast (the secrets' read before the builder and the gate that waits for it,
+// the first storage probe, no work the API has no use for) is behind these two calls: Startup/ColdStart.cs.
+var builder = ColdStart.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
+builder.AddStorage();
+builder.AddTelemetry();
+builder.AddStreaming();
+builder.AddAccounts();
+builder.AddBooks();
+builder.AddUploads();
+builder.AddCovers();
+builder.AddChapters();
+builder.AddProgress();
 
-var app = builder.Build();
+var app = ColdStart.Build(builder);
 
-app.UseSecretsGate();
 app.UseEmfMetrics();
 app.UseForwardedHeaders();
 app.UseMiddleware<SecurityHeaders>();
@@ -50,6 +56,4 @@ app.MapCoversApi();
 app.MapChaptersApi();
 app.MapProgressApi();
 
-// The first /health's storage probe starts while the server does (storage settings never come from SSM).
-app.StartStorageProbe();
 app.Run();

@@ -1,6 +1,25 @@
+using Audiobook.Api.Http;
+
 namespace Audiobook.Api.Accounts;
 
-public sealed record RegisterRequest(string? Email, string? Password, string? DisplayName);
+public sealed record RegisterRequest(string? Email, string? Password, string? DisplayName)
+{
+    /// <summary>The address and display name as stored; a password too weak (or too like the address) is refused.</summary>
+    public (string? Email, string? DisplayName) Validate(FieldErrors errors)
+    {
+        var email = Credentials.CleanEmail(Email);
+        if (email is null)
+        {
+            errors.Add("email", "A valid e-mail address is required.");
+        }
+        var displayName = errors.Field("displayName", DisplayName, User.MaxDisplayName, required: true);
+        if (Credentials.PasswordProblem(Password, email) is { } weak)
+        {
+            errors.Add("password", weak);
+        }
+        return (email, displayName);
+    }
+}
 
 public sealed record LoginRequest(string? Email, string? Password);
 
@@ -10,8 +29,3 @@ public sealed record AccountResponse(string Id, string Email, string DisplayName
 public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn, string RefreshToken);
 
 public sealed record RefreshRequest(string? RefreshToken);
-
-public sealed record User(string Id, string Email, string DisplayName, string PasswordHash, DateTimeOffset CreatedAt)
-{
-    public AccountResponse ToResponse() => new(Id, Email, DisplayName);
-}

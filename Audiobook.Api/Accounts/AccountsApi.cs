@@ -1,14 +1,31 @@
+using Audiobook.Api.Extensions;
 using Audiobook.Api.Http;
 using Audiobook.Api.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.Extensions.Options;
 
 namespace Audiobook.Api.Accounts;
 
 public static class AccountsApi
 {
+    /// <summary>Accounts, sessions, the sign-in throttle and tokens, with the authentication they take part in.</summary>
+    public static IHostApplicationBuilder AddAccounts(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<SessionOptions>().BindConfiguration(SessionOptions.Section).ValidateWith<SessionOptions, SessionOptionsValidator>().ValidateOnStart();
+        services.AddOptions<SignInThrottleOptions>().BindConfiguration(SignInThrottleOptions.Section).ValidateWith<SignInThrottleOptions, SignInThrottleOptionsValidator>().ValidateOnStart();
+        services.AddMemoryCache();
+        services.AddSingleton<UserStore>();
+        services.AddSingleton<SessionStore>();
+        services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<IPasswordHasher<User>>(new PasswordHasher<User>(Options.Create(new PasswordHasherOptions { IterationCount = Credentials.PasswordHashIterations })));
+        return builder.AddAudiobookAuthentication();
+    }
+
     public static IEndpointRouteBuilder MapAccountsApi(this IEndpointRouteBuilder routes)
     {
         // Token answers are never stored by a cache or a browser (Cache-Control: no-store).
@@ -37,20 +54,11 @@ public static class AccountsApi
     public static async Task<Results<Created<AccountResponse>, ValidationProblem, ProblemHttpResult>> Register(
         RegisterRequest request, [AsParameters] Services services, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string[]>();
-        var email = Credentials.CleanEmail(request.Email);
-        if (email is null)
+        var errors = new FieldErrors();
+        var (email, displayName) = request.Validate(errors);
+        if (errors.Any)
         {
-            errors["email"] = ["A valid e-mail address is required."];
-        }
-        var displayName = Text.Field(errors, "displayName", request.DisplayName, 100, required: true);
-        if (Credentials.PasswordProblem(request.Password, email) is { } weak)
-        {
-            errors["password"] = [weak];
-        }
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
+            return errors.ToProblem();
         }
 
         var user = new User(Ids.New(), email!, displayName!, "", services.Time.GetUtcNow());
@@ -114,7 +122,7 @@ public static class AccountsApi
     {
         if (string.IsNullOrEmpty(request.RefreshToken))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["refreshToken"] = ["refreshToken is required."] });
+            return FieldErrors.Problem("refreshToken", "refreshToken is required.");
         }
         if (!RefreshToken.TryParse(request.RefreshToken, out var presented))
         {

@@ -1,10 +1,9 @@
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Audiobook.Api.Extensions;
-using Audiobook.Api.Secrets;
+using Audiobook.Api.Startup;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -16,6 +15,7 @@ public static class AuthenticationSetup
 {
     public const string AuthRateLimit = "auth";
 
+    /// <summary>Bearer tokens checked against open sessions, sign-in required by default, and the rate limits.</summary>
     public static IHostApplicationBuilder AddAudiobookAuthentication(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<JwtOptions>()
@@ -24,17 +24,7 @@ public static class AuthenticationSetup
             .Validate(JwtOptions.HasUsableKey, "Jwt:SigningKey must be base64 of at least 32 random bytes; it is read from SSM (<Secrets:ParameterPath>Jwt/SigningKey).")
             .ValidateOnceSecretsJoin();
 
-        builder.Services.AddOptions<SessionOptions>().BindConfiguration(SessionOptions.Section).ValidateWith<SessionOptions, SessionOptionsValidator>().ValidateOnStart();
-        builder.Services.AddOptions<SignInThrottleOptions>().BindConfiguration(SignInThrottleOptions.Section).ValidateWith<SignInThrottleOptions, SignInThrottleOptionsValidator>().ValidateOnStart();
-        builder.Services.AddMemoryCache();
-        builder.Services.AddSingleton<UserStore>();
-        builder.Services.AddSingleton<SessionStore>();
-        builder.Services.AddSingleton<SignInThrottle>();
-        builder.Services.AddSingleton<TokenIssuer>();
-        builder.Services.AddSingleton<IPasswordHasher<User>>(new PasswordHasher<User>(Options.Create(new PasswordHasherOptions { IterationCount = Credentials.PasswordHashIterations })));
-
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-        builder.Services.WithoutDataProtectionPreload();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<JwtOptions>, TimeProvider>((bearer, jwt, time) =>
             {

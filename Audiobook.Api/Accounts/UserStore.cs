@@ -13,28 +13,13 @@ public sealed class UserStore(IAmazonDynamoDB db, IOptions<TableOptions> tables)
 {
     private string Table => tables.Value.Users;
 
-    /// <summary>Attempts of a registration whose transaction collides with another on the same address.</summary>
-    private const int MaxAttempts = 3;
-
     /// <summary>
     /// False when the e-mail address is already taken. Two registrations of one address at once may
     /// collide in DynamoDB (TransactionConflict) instead of one failing its condition: this one then
     /// tries again, and finds the address taken or free.
     /// </summary>
-    public async Task<bool> TryCreateAsync(User user, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await TryCreateOnceAsync(user, ct);
-            }
-            catch (TransactionCanceledException ex) when (attempt < MaxAttempts && ex.CancellationReasons.Any(r => r.Code == "TransactionConflict"))
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(20, 100) * attempt), ct);
-            }
-        }
-    }
+    public Task<bool> TryCreateAsync(User user, CancellationToken ct) =>
+        WriteRetry.ExecuteAsync("register the account", token => new ValueTask<bool>(TryCreateOnceAsync(user, token)), ct).AsTask();
 
     private async Task<bool> TryCreateOnceAsync(User user, CancellationToken ct)
     {

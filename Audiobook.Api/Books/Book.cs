@@ -1,3 +1,4 @@
+using Audiobook.Api.Http;
 namespace Audiobook.Api.Books;
 
 /// <summary>A book of one owner. <see cref="Version"/> is its ETag; <see cref="NextChapterNumber"/> serialises chapter numbering.</summary>
@@ -43,7 +44,27 @@ public sealed record BookResponse(
 
 public sealed record BookPage(IReadOnlyList<BookResponse> Items, string? NextCursor);
 
-public sealed record CreateBookRequest(string? Title, string? Author, string? Narrator, string? Description, string? Language);
+public sealed record CreateBookRequest(string? Title, string? Author, string? Narrator, string? Description, string? Language)
+{
+    /// <summary>The fields as stored (title and author required); what is wrong goes to <paramref name="errors"/>.</summary>
+    public (string? Title, string? Author, string? Narrator, string? Description, string? Language) Validate(FieldErrors errors) =>
+        BookFields.Validate(errors, Title, Author, Narrator, Description, Language, required: true);
+}
 
 /// <summary>Absent (null) fields stay as they are; an empty string clears an optional field.</summary>
-public sealed record UpdateBookRequest(string? Title, string? Author, string? Narrator, string? Description, string? Language);
+public sealed record UpdateBookRequest(string? Title, string? Author, string? Narrator, string? Description, string? Language)
+{
+    /// <summary>The fields as stored (null: absent or cleared); title and author may be left out, not emptied.</summary>
+    public (string? Title, string? Author, string? Narrator, string? Description, string? Language) Validate(FieldErrors errors)
+    {
+        if (Title is not null && Text.Clean(Title) is null)
+        {
+            errors.Add("title", "title cannot be empty.");
+        }
+        if (Author is not null && Text.Clean(Author) is null)
+        {
+            errors.Add("author", "author cannot be empty.");
+        }
+        return BookFields.Validate(errors, Title, Author, Narrator, Description, Language, required: false);
+    }
+}

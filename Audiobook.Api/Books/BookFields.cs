@@ -12,16 +12,16 @@ public static partial class BookFields
     public const int MaxDescription = 5000;
 
     public static (string? Title, string? Author, string? Narrator, string? Description, string? Language) Validate(
-        Dictionary<string, string[]> errors, string? title, string? author, string? narrator, string? description, string? language, bool required)
+        FieldErrors errors, string? title, string? author, string? narrator, string? description, string? language, bool required)
     {
-        var cleanTitle = Text.Field(errors, "title", title, MaxTitle, required);
-        var cleanAuthor = Text.Field(errors, "author", author, MaxAuthor, required);
-        var cleanNarrator = Text.Field(errors, "narrator", narrator, MaxNarrator);
-        var cleanDescription = Text.Field(errors, "description", description, MaxDescription, multiline: true);
+        var cleanTitle = errors.Field("title", title, MaxTitle, required);
+        var cleanAuthor = errors.Field("author", author, MaxAuthor, required);
+        var cleanNarrator = errors.Field("narrator", narrator, MaxNarrator);
+        var cleanDescription = errors.Field("description", description, MaxDescription, multiline: true);
         var cleanLanguage = Text.Clean(language);
         if (cleanLanguage is not null && !IsLanguageTag(cleanLanguage))
         {
-            errors["language"] = ["language must be a BCP 47 tag such as en, ko or pt-BR."];
+            errors.Add("language", "language must be a BCP 47 tag such as en, ko or pt-BR.");
         }
         return (cleanTitle, cleanAuthor, cleanNarrator, cleanDescription, cleanLanguage);
     }

@@ -25,7 +25,8 @@ public sealed class BookStore(IAmazonDynamoDB db, IOptions<TableOptions> tables)
     public async Task<(bool Created, string BookId, string Fingerprint)> CreateOnceAsync(Book book, string key, string fingerprint, DateTimeOffset now, CancellationToken ct)
     {
         var marker = new Dictionary<string, AttributeValue> { ["pk"] = new($"IDEMPOTENCY#{book.OwnerId}#{key}") };
-        for (var attempt = 1; ; attempt++)
+        // Two retries of the same request racing in DynamoDB collide: one wins, the other sees its marker next time.
+        return await WriteRetry.ExecuteAsync("create the book", async token =>
         {
             try
             {
@@ -46,20 +47,15 @@ public sealed class BookStore(IAmazonDynamoDB db, IOptions<TableOptions> tables)
                             ConditionExpression = "attribute_not_exists(pk)",
                         } },
                     ],
-                }, ct);
+                }, token);
                 return (true, book.Id, fingerprint);
             }
             catch (TransactionCanceledException ex) when (ex.CancellationReasons is [_, { Code: "ConditionalCheckFailed" }])
             {
-                var first = await db.GetItemAsync(new GetItemRequest { TableName = tables.Value.Users, Key = marker, ConsistentRead = true }, ct);
+                var first = await db.GetItemAsync(new GetItemRequest { TableName = tables.Value.Users, Key = marker, ConsistentRead = true }, token);
                 return (false, first.Item["bookId"].S, first.Item["fingerprint"].S);
             }
-            catch (TransactionCanceledException ex) when (attempt < 5 && ex.CancellationReasons.Any(r => r.Code == "TransactionConflict"))
-            {
-                // Two retries of the same request racing in DynamoDB: one wins, the other sees its marker next time.
-                await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt), ct);
-            }
-        }
+        }, ct);
     }
 
     public async Task<Book?> GetAsync(string ownerId, string bookId, CancellationToken ct)

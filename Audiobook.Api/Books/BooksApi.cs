@@ -7,6 +7,15 @@ namespace Audiobook.Api.Books;
 
 public static class BooksApi
 {
+    /// <summary>Books, their pages and their deletion with everything they hold.</summary>
+    public static IHostApplicationBuilder AddBooks(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<BookStore>();
+        builder.Services.AddSingleton<PageCursor>();
+        builder.Services.AddSingleton<BookDeletion>();
+        return builder;
+    }
+
     public const int DefaultPageSize = 20;
     public const int MaxPageSize = 100;
 
@@ -26,17 +35,16 @@ public static class BooksApi
     public static async Task<Results<Created<BookResponse>, ValidationProblem, ProblemHttpResult>> Create(
         CreateBookRequest request, HttpContext context, BookStore store, TimeProvider time, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string[]>();
-        var (title, author, narrator, description, language) =
-            BookFields.Validate(errors, request.Title, request.Author, request.Narrator, request.Description, request.Language, required: true);
+        var errors = new FieldErrors();
+        var (title, author, narrator, description, language) = request.Validate(errors);
         var key = context.Request.Headers[IdempotencyKey.Header].ToString();
         if (key.Length > 0 && !IdempotencyKey.IsValid(key))
         {
-            errors[IdempotencyKey.Header] = ["Idempotency-Key must be 1 to 100 visible ASCII characters."];
+            errors.Add(IdempotencyKey.Header, "Idempotency-Key must be 1 to 100 visible ASCII characters.");
         }
-        if (errors.Count > 0)
+        if (errors.Any)
         {
-            return TypedResults.ValidationProblem(errors);
+            return errors.ToProblem();
         }
         var now = time.GetUtcNow();
         var book = new Book(context.User.UserId(), Ids.New(), title!, author!, narrator, description, language, 0, 0, 1, 1, now, now);
@@ -76,12 +84,12 @@ public static class BooksApi
         var size = limit ?? DefaultPageSize;
         if (size is < 1 or > MaxPageSize)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"limit must be between 1 and {MaxPageSize}."] });
+            return FieldErrors.Problem("limit", $"limit must be between 1 and {MaxPageSize}.");
         }
         string? after = null;
         if (!string.IsNullOrEmpty(cursor) && (after = cursors.Decode(owner, cursor)) is null)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = ["cursor is not a cursor this API issued for your library."] });
+            return FieldErrors.Problem("cursor", "cursor is not a cursor this API issued for your library.");
         }
         var (books, hasMore) = await store.ListAsync(owner, size, after, ct);
         var next = hasMore ? cursors.Encode(owner, books[^1].Id) : null;
@@ -103,20 +111,11 @@ public static class BooksApi
         string bookId, UpdateBookRequest request, HttpContext context, BookStore store, TimeProvider time, CancellationToken ct)
     {
         var owner = context.User.UserId();
-        var errors = new Dictionary<string, string[]>();
-        if (request.Title is not null && Text.Clean(request.Title) is null)
+        var errors = new FieldErrors();
+        var (title, author, narrator, description, language) = request.Validate(errors);
+        if (errors.Any)
         {
-            errors["title"] = ["title cannot be empty."];
-        }
-        if (request.Author is not null && Text.Clean(request.Author) is null)
-        {
-            errors["author"] = ["author cannot be empty."];
-        }
-        var (title, author, narrator, description, language) =
-            BookFields.Validate(errors, request.Title, request.Author, request.Narrator, request.Description, request.Language, required: false);
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
+            return errors.ToProblem();
         }
 
         var fields = new Dictionary<string, string?>();

@@ -1,3 +1,4 @@
+using Audiobook.Api.Http;
 using Audiobook.Api.Media;
 
 namespace Audiobook.Api.Chapters;
@@ -18,6 +19,12 @@ public sealed record Chapter(
     string ObjectKey,
     DateTimeOffset CreatedAt)
 {
+    /// <summary>The longest title a chapter may have, in characters.</summary>
+    public const int MaxTitle = 300;
+
+    /// <summary>The highest number a chapter may have.</summary>
+    public const int MaxNumber = 100_000;
+
     public const string ReadyStatus = "ready";
 
     /// <summary>The file's chapter markers, sorted, contiguous and within its duration; empty when it has none.</summary>
@@ -50,16 +57,20 @@ public sealed record ChapterResponse(
 /// <summary>A page of a book's chapters in number order; <see cref="NextCursor"/> is null on the last page.</summary>
 public sealed record ChapterList(IReadOnlyList<ChapterResponse> Items, string? NextCursor);
 
-public sealed record UpdateChapterRequest(string? Title, int? Number);
-
-/// <summary>An upload the client was given a URL for and has not completed yet. Its id becomes the chapter's id.</summary>
-public sealed record PendingUpload(
-    string BookId,
-    string Id,
-    string FileName,
-    string ContentType,
-    long SizeBytes,
-    string? Title,
-    string ObjectKey,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset ExpiresAt);
+public sealed record UpdateChapterRequest(string? Title, int? Number)
+{
+    /// <summary>The new title as stored (null: keep it); a title cannot be emptied, a number is 1 to <see cref="Chapter.MaxNumber"/>.</summary>
+    public string? Validate(FieldErrors errors)
+    {
+        var title = errors.Field("title", Title, Chapter.MaxTitle);
+        if (Title is not null && title is null)
+        {
+            errors.Add("title", "title cannot be empty.");
+        }
+        if (Number is < 1 or > Chapter.MaxNumber)
+        {
+            errors.Add("number", $"number must be between 1 and {Chapter.MaxNumber}.");
+        }
+        return title;
+    }
+}

@@ -6,23 +6,6 @@ using Microsoft.Extensions.Options;
 
 namespace Audiobook.Api.Chapters;
 
-public enum ChapterWrite
-{
-    Done,
-
-    /// <summary>Another writer changed the book first: read it again and retry.</summary>
-    BookChanged,
-
-    /// <summary>The book no longer exists.</summary>
-    BookGone,
-
-    /// <summary>The chapter already exists (a concurrent complete won) or no longer exists (delete).</summary>
-    ChapterConflict,
-
-    /// <summary>The requested chapter number belongs to another chapter.</summary>
-    NumberTaken,
-}
-
 /// <summary>Chapters, number claims and pending uploads of a book, with the book's counters kept in step by transactions.</summary>
 public sealed class ChapterStore(IAmazonDynamoDB db, IOptions<TableOptions> tables, BookStore books)
 {
@@ -105,67 +88,57 @@ public sealed class ChapterStore(IAmazonDynamoDB db, IOptions<TableOptions> tabl
             names[$"#fill_{attribute}"] = attribute;
             values[$":fill_{attribute}"] = new(value);
         }
-        return TransactAsync(
-        [
-            new() { Put = new Put { TableName = Table, Item = ChapterItems.ToItem(chapter), ConditionExpression = "attribute_not_exists(sk)" } },
-            new() { Put = new Put { TableName = Table, Item = ClaimItem(book.Id, chapter.Number, chapter.Id), ConditionExpression = "attribute_not_exists(sk)" } },
-            new() { Update = BookUpdate(book, now, "ADD chapterCount :one, totalDurationSeconds :duration", values, nextNumber: true, sets, names) },
-            new() { Delete = new Delete { TableName = Table, Key = ChapterItems.UploadKey(book.Id, chapter.Id) } },
-        ],
-        ct,
-        ChapterWrite.ChapterConflict, ChapterWrite.NumberTaken);
+        return TransactAsync(ct,
+            new(new() { Put = new Put { TableName = Table, Item = ChapterItems.ToItem(chapter), ConditionExpression = "attribute_not_exists(sk)" } }, ChapterWrite.ChapterConflict),
+            new(new() { Put = new Put { TableName = Table, Item = ClaimItem(book.Id, chapter.Number, chapter.Id), ConditionExpression = "attribute_not_exists(sk)" } }, ChapterWrite.NumberTaken),
+            BookStep(BookUpdate(book, now, "ADD chapterCount :one, totalDurationSeconds :duration", values, nextNumber: true, sets, names)),
+            new(new() { Delete = new Delete { TableName = Table, Key = ChapterItems.UploadKey(book.Id, chapter.Id) } }));
     }
 
     /// <summary>Moves a chapter to another number (unique within the book) and/or renames it.</summary>
     public Task<ChapterWrite> RenumberAsync(Book book, Chapter chapter, int number, string title, DateTimeOffset now, CancellationToken ct) =>
-        TransactAsync(
-        [
-            new() { Update = new Update
+        TransactAsync(ct,
+            new(new()
             {
-                TableName = Table,
-                Key = ChapterItems.ChapterKey(book.Id, chapter.Id),
-                UpdateExpression = "SET #number = :number, title = :title",
-                ConditionExpression = "#number = :old",
-                ExpressionAttributeNames = new() { ["#number"] = "number" },
-                ExpressionAttributeValues = new() { [":number"] = BookItems.Number(number), [":old"] = BookItems.Number(chapter.Number), [":title"] = new(title) },
-            } },
-            new() { Put = new Put { TableName = Table, Item = ClaimItem(book.Id, number, chapter.Id), ConditionExpression = "attribute_not_exists(sk)" } },
-            new() { Delete = new Delete { TableName = Table, Key = ChapterItems.NumberKey(book.Id, chapter.Number) } },
-            new() { Update = BookUpdate(book, now, null,
+                Update = new Update
+                {
+                    TableName = Table,
+                    Key = ChapterItems.ChapterKey(book.Id, chapter.Id),
+                    UpdateExpression = "SET #number = :number, title = :title",
+                    ConditionExpression = "#number = :old",
+                    ExpressionAttributeNames = new() { ["#number"] = "number" },
+                    ExpressionAttributeValues = new() { [":number"] = BookItems.Number(number), [":old"] = BookItems.Number(chapter.Number), [":title"] = new(title) },
+                }
+            }, ChapterWrite.ChapterConflict),
+            new(new() { Put = new Put { TableName = Table, Item = ClaimItem(book.Id, number, chapter.Id), ConditionExpression = "attribute_not_exists(sk)" } }, ChapterWrite.NumberTaken),
+            new(new() { Delete = new Delete { TableName = Table, Key = ChapterItems.NumberKey(book.Id, chapter.Number) } }),
+            BookStep(BookUpdate(book, now, null,
                 new() { [":next"] = BookItems.Number(Math.Max(book.NextChapterNumber, number + 1)) },
-                nextNumber: true) },
-        ],
-        ct,
-        ChapterWrite.ChapterConflict, ChapterWrite.NumberTaken);
+                nextNumber: true)));
 
     public Task<ChapterWrite> RenameAsync(Book book, Chapter chapter, string title, DateTimeOffset now, CancellationToken ct) =>
-        TransactAsync(
-        [
-            new() { Update = new Update
+        TransactAsync(ct,
+            new(new()
             {
-                TableName = Table,
-                Key = ChapterItems.ChapterKey(book.Id, chapter.Id),
-                UpdateExpression = "SET title = :title",
-                ConditionExpression = "attribute_exists(sk)",
-                ExpressionAttributeValues = new() { [":title"] = new(title) },
-            } },
-            new() { Update = BookUpdate(book, now, null, [], nextNumber: false) },
-        ],
-        ct,
-        ChapterWrite.ChapterConflict);
+                Update = new Update
+                {
+                    TableName = Table,
+                    Key = ChapterItems.ChapterKey(book.Id, chapter.Id),
+                    UpdateExpression = "SET title = :title",
+                    ConditionExpression = "attribute_exists(sk)",
+                    ExpressionAttributeValues = new() { [":title"] = new(title) },
+                }
+            }, ChapterWrite.ChapterConflict),
+            BookStep(BookUpdate(book, now, null, [], nextNumber: false)));
 
     public Task<ChapterWrite> DeleteAsync(Book book, Chapter chapter, DateTimeOffset now, CancellationToken ct) =>
-        TransactAsync(
-        [
-            new() { Delete = new Delete { TableName = Table, Key = ChapterItems.ChapterKey(book.Id, chapter.Id), ConditionExpression = "attribute_exists(sk)" } },
-            new() { Delete = new Delete { TableName = Table, Key = ChapterItems.NumberKey(book.Id, chapter.Number) } },
-            new() { Update = BookUpdate(book, now,
+        TransactAsync(ct,
+            new(new() { Delete = new Delete { TableName = Table, Key = ChapterItems.ChapterKey(book.Id, chapter.Id), ConditionExpression = "attribute_exists(sk)" } }, ChapterWrite.ChapterConflict),
+            new(new() { Delete = new Delete { TableName = Table, Key = ChapterItems.NumberKey(book.Id, chapter.Number) } }),
+            BookStep(BookUpdate(book, now,
                 "ADD chapterCount :minusOne, totalDurationSeconds :minusDuration",
                 new() { [":minusOne"] = BookItems.Number(-1), [":minusDuration"] = BookItems.Number(-(chapter.DurationSeconds ?? 0)) },
-                nextNumber: false) },
-        ],
-        ct,
-        ChapterWrite.ChapterConflict);
+                nextNumber: false)));
 
     /// <summary>Removes every item of a book's partition; returns the object keys they referenced.</summary>
     public async Task<List<string>> DeleteAllAsync(string bookId, CancellationToken ct)
@@ -173,48 +146,39 @@ public sealed class ChapterStore(IAmazonDynamoDB db, IOptions<TableOptions> tabl
         var items = await QueryPartitionAsync(bookId, null, ct);
         foreach (var batch in items.Chunk(25))
         {
-            var requests = batch.Select(i => new WriteRequest { DeleteRequest = new DeleteRequest { Key = ChapterItems.Key(bookId, i["sk"].S) } }).ToList();
-            var pending = new Dictionary<string, List<WriteRequest>> { [Table] = requests };
-            for (var attempt = 0; pending.Count > 0 && pending.Values.Sum(r => r.Count) > 0; attempt++)
+            var pending = batch.Select(i => new WriteRequest { DeleteRequest = new DeleteRequest { Key = ChapterItems.Key(bookId, i["sk"].S) } }).ToList();
+            // DynamoDB may leave part of a batch unprocessed (throttling): send what is left until none is.
+            await WriteRetry.ExecuteAsync("delete the book's chapters", async token =>
             {
-                if (attempt > 0)
-                {
-                    await Task.Delay(TimeSpan.FromMilliseconds(50 * attempt), ct);
-                }
-                var response = await db.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = pending }, ct);
-                pending = response.UnprocessedItems ?? [];
-            }
+                var response = await db.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = new() { [Table] = pending } }, token);
+                pending = response.UnprocessedItems?.GetValueOrDefault(Table) ?? [];
+                return pending.Count == 0 ? true : throw WriteRetry.Again();
+            }, ct);
         }
         return [.. items.Where(i => i.ContainsKey("objectKey")).Select(i => i["objectKey"].S)];
     }
 
-    private async Task<ChapterWrite> TransactAsync(List<TransactWriteItem> items, CancellationToken ct, ChapterWrite firstFails, ChapterWrite secondFails = ChapterWrite.ChapterConflict)
+    /// <summary>One write of a transaction, and what it means when its condition is the one that failed (none: it has no condition).</summary>
+    private sealed record Step(TransactWriteItem Item, ChapterWrite? WhenRefused = null);
+
+    /// <summary>The book's update: refused when another writer changed the book since it was read.</summary>
+    private static Step BookStep(Update update) => new(new() { Update = update }, ChapterWrite.BookChanged);
+
+    private async Task<ChapterWrite> TransactAsync(CancellationToken ct, params Step[] steps)
     {
         try
         {
-            await db.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = items }, ct);
+            await db.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = [.. steps.Select(s => s.Item)] }, ct);
             return ChapterWrite.Done;
         }
-        catch (TransactionCanceledException ex) when (IsRetryableOrConditional(ex))
+        catch (TransactionCanceledException ex) when (ex.CancellationReasons.Any(r => r.Code is "ConditionalCheckFailed" or "TransactionConflict"))
         {
-            var failed = ex.CancellationReasons.FindIndex(r => r.Code == "ConditionalCheckFailed");
-            var bookIndex = items.FindIndex(i => i.Update?.TableName == books.Table);
-            if (failed == bookIndex)
-            {
-                return ChapterWrite.BookChanged;
-            }
-            return failed switch
-            {
-                0 => firstFails,
-                1 => secondFails,
-                _ => ChapterWrite.BookChanged,
-            };
+            // DynamoDB answers one reason per item, in the order they were sent. A collision with another
+            // transaction (no condition failed) is retried like a changed book.
+            var refused = steps.Zip(ex.CancellationReasons).FirstOrDefault(pair => pair.Second.Code == "ConditionalCheckFailed").First;
+            return refused?.WhenRefused ?? ChapterWrite.BookChanged;
         }
     }
-
-    /// <summary>A failed condition, or a conflict with a concurrent transaction (retried like a changed book).</summary>
-    private static bool IsRetryableOrConditional(TransactionCanceledException ex) =>
-        ex.CancellationReasons.Any(r => r.Code is "ConditionalCheckFailed" or "TransactionConflict");
 
     /// <summary>Every change to a book's chapters bumps its version (its ETag) and is conditional on the state read.</summary>
     private Update BookUpdate(

@@ -11,8 +11,14 @@ namespace Audiobook.Api.Chapters;
 
 public static class ChaptersApi
 {
-    public const int MaxChapterNumber = 100_000;
-    private const int MaxAttempts = 25;
+    /// <summary>Chapters and their edits.</summary>
+    public static IHostApplicationBuilder AddChapters(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ChapterStore>();
+        builder.Services.AddSingleton<ChapterEdits>();
+        return builder;
+    }
+
 
     public static IEndpointRouteBuilder MapChaptersApi(this IEndpointRouteBuilder routes)
     {
@@ -42,14 +48,14 @@ public static class ChaptersApi
         var size = limit ?? DefaultPageSize;
         if (size is < 1 or > MaxPageSize)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"limit must be between 1 and {MaxPageSize}."] });
+            return FieldErrors.Problem("limit", $"limit must be between 1 and {MaxPageSize}.");
         }
         int? after = null;
         if (!string.IsNullOrEmpty(cursor))
         {
             if (cursors.Decode($"{owner}/{bookId}", cursor) is not { } decoded || !int.TryParse(decoded, System.Globalization.CultureInfo.InvariantCulture, out var last))
             {
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = ["cursor is not a cursor this API issued for this book."] });
+                return FieldErrors.Problem("cursor", "cursor is not a cursor this API issued for this book.");
             }
             after = last;
         }
@@ -70,67 +76,34 @@ public static class ChaptersApi
     }
 
     public static async Task<Results<Ok<ChapterResponse>, ValidationProblem, ProblemHttpResult>> Update(
-        string bookId, string chapterId, UpdateChapterRequest request, HttpContext context,
-        BookStore books, ChapterStore chapters, TimeProvider time, CancellationToken ct)
+        string bookId, string chapterId, UpdateChapterRequest request, HttpContext context, ChapterEdits edits, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string[]>();
-        var title = Text.Field(errors, "title", request.Title, 300);
-        if (request.Title is not null && title is null)
+        var errors = new FieldErrors();
+        var title = request.Validate(errors);
+        if (errors.Any)
         {
-            errors["title"] = ["title cannot be empty."];
-        }
-        if (request.Number is < 1 or > MaxChapterNumber)
-        {
-            errors["number"] = [$"number must be between 1 and {MaxChapterNumber}."];
-        }
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
+            return errors.ToProblem();
         }
 
-        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        return await edits.UpdateAsync(context.User.UserId(), bookId, chapterId, title, request.Number, ct) switch
         {
-            var (book, chapter, problem) = await FindAsync(bookId, chapterId, context, books, chapters, ct);
-            if (problem is not null)
-            {
-                return problem;
-            }
-            var newTitle = title ?? chapter!.Title;
-            var newNumber = request.Number ?? chapter!.Number;
-            var write = newNumber == chapter!.Number
-                ? await chapters.RenameAsync(book!, chapter, newTitle, time.GetUtcNow(), ct)
-                : await chapters.RenumberAsync(book!, chapter, newNumber, newTitle, time.GetUtcNow(), ct);
-            switch (write)
-            {
-                case ChapterWrite.Done:
-                    return TypedResults.Ok((chapter with { Title = newTitle, Number = newNumber }).ToResponse());
-                case ChapterWrite.NumberTaken:
-                    return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Chapter number taken",
-                        detail: $"Another chapter of this book already has number {newNumber}.");
-            }
-        }
-        throw new TimeoutException($"Could not update chapter {chapterId} after {MaxAttempts} attempts.");
+            ChapterEditOutcome.Done done => TypedResults.Ok(done.Chapter!.ToResponse()),
+            ChapterEditOutcome.NumberTaken taken => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Chapter number taken",
+                detail: $"Another chapter of this book already has number {taken.Number}."),
+            var missing => NotFound(missing),
+        };
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> Delete(
-        string bookId, string chapterId, HttpContext context, BookStore books, ChapterStore chapters, AudioStore audio, StreamLookups lookups, TimeProvider time, CancellationToken ct)
+        string bookId, string chapterId, HttpContext context, ChapterEdits edits, StreamLookups lookups, CancellationToken ct)
     {
         lookups.Forget(bookId, chapterId);
-        for (var attempt = 0; attempt < MaxAttempts; attempt++)
-        {
-            var (book, chapter, problem) = await FindAsync(bookId, chapterId, context, books, chapters, ct);
-            if (problem is not null)
-            {
-                return problem;
-            }
-            if (await chapters.DeleteAsync(book!, chapter!, time.GetUtcNow(), ct) == ChapterWrite.Done)
-            {
-                await audio.DeleteAsync(chapter!.ObjectKey, ct);
-                return TypedResults.NoContent();
-            }
-        }
-        throw new TimeoutException($"Could not delete chapter {chapterId} after {MaxAttempts} attempts.");
+        var outcome = await edits.DeleteAsync(context.User.UserId(), bookId, chapterId, ct);
+        return outcome is ChapterEditOutcome.Done ? TypedResults.NoContent() : NotFound(outcome);
     }
+
+    private static ProblemHttpResult NotFound(ChapterEditOutcome missing) =>
+        missing is ChapterEditOutcome.NotFound { Book: true } ? Problems.BookNotFound() : Problems.ChapterNotFound();
 
     public sealed record Signing(
         [FromServices] BookStore Books,

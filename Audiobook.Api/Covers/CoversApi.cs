@@ -18,6 +18,13 @@ namespace Audiobook.Api.Covers;
 /// </summary>
 public static class CoversApi
 {
+    /// <summary>Cover uploads and their checks.</summary>
+    public static IHostApplicationBuilder AddCovers(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<CoverUploads>();
+        return builder;
+    }
+
     public static IEndpointRouteBuilder MapCoversApi(this IEndpointRouteBuilder routes)
     {
         var cover = routes.MapGroup($"/api/v1/books/{Ids.Route("bookId")}/cover").WithTags("Covers");
@@ -51,18 +58,20 @@ public static class CoversApi
         string bookId, CreateCoverRequest request, HttpContext context, BookStore books, CoverUploads pending, AudioStore audio,
         IOptions<UploadOptions> options, TimeProvider time, CancellationToken ct)
     {
-        if (request.SizeBytes is null or <= 0)
+        var errors = new FieldErrors();
+        var size = request.Validate(errors);
+        if (errors.Any)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["sizeBytes"] = ["sizeBytes must be the picture's size in bytes, more than 0."] });
+            return errors.ToProblem();
         }
         var contentType = UploadRules.MediaType(request.ContentType);
         if (contentType is not (ImageFormats.Jpeg or ImageFormats.Png))
         {
             return Unsupported($"A cover must be {ImageFormats.Jpeg} or {ImageFormats.Png}.");
         }
-        if (request.SizeBytes > ImageFormats.MaxCoverBytes)
+        if (size > ImageFormats.MaxCoverBytes)
         {
-            return TooLarge(request.SizeBytes.Value);
+            return TooLarge(size);
         }
         var book = await books.GetAsync(context.User.UserId(), bookId, ct);
         if (book is null)
@@ -71,7 +80,7 @@ public static class CoversApi
         }
         var now = time.GetUtcNow();
         var id = Ids.New();
-        var upload = new PendingUpload(book.Id, id, "cover" + ImageFormats.Extension(contentType), contentType, request.SizeBytes.Value, null,
+        var upload = new PendingUpload(book.Id, id, "cover" + ImageFormats.Extension(contentType), contentType, size, null,
             AudioStore.CoverKey(book.Id, id, contentType), now, now + options.Value.UrlLifetime);
         await pending.PutAsync(upload, ct);
         var (url, headers) = audio.PresignUpload(upload.ObjectKey, contentType, upload.ExpiresAt);

@@ -1,13 +1,5 @@
-using Audiobook.Api.Accounts;
-using Audiobook.Api.Books;
-using Audiobook.Api.Chapters;
-using Audiobook.Api.Covers;
 using Audiobook.Api.Http;
-using Audiobook.Api.Progress;
-using Audiobook.Api.Storage;
-using Audiobook.Api.Streaming;
-using Audiobook.Api.Telemetry;
-using Audiobook.Api.Uploads;
+using Audiobook.Api.Startup;
 using Microsoft.AspNetCore.HttpOverrides;
 
 namespace Audiobook.Api.Extensions;
@@ -17,29 +9,17 @@ public static class ApplicationServices
     /// <summary>JSON requests are small; audio never passes through the API.</summary>
     public const long MaxRequestBodyBytes = 64 * 1024;
 
-    /// <summary>Everything the API registers, in one place, so Program.cs stays a table of contents.</summary>
+    /// <summary>
+    /// What every feature relies on: the clock, web security (CORS, HSTS, headers), problem details for every
+    /// failure, the source-generated JSON contract, request limits, the proxy in front, the id route constraint
+    /// and the development-only API reference. Each feature registers itself (<c>AddX</c> next to its
+    /// <c>MapXApi</c>); Program.cs lists them.
+    /// </summary>
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddWebSecurity();
-        builder.AddAudiobookStorage();
-        builder.AddAudiobookAuthentication();
-        builder.AddStreaming();
-
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<AudiobookMetrics>();
-        services.AddOptions<EmfOptions>().BindConfiguration(EmfOptions.Section).ValidateWith<EmfOptions, EmfOptionsValidator>().ValidateOnStart();
-        services.AddSingleton<EmfMetrics>();
-
-        services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.Section).ValidateWith<UploadOptions, UploadOptionsValidator>().ValidateOnStart();
-
-        services.AddSingleton<BookStore>();
-        services.AddSingleton<PageCursor>();
-        services.AddSingleton<BookDeletion>();
-        services.AddSingleton<ChapterStore>();
-        services.AddSingleton<ProgressStore>();
-        services.AddSingleton<UploadCompletion>();
-        services.AddSingleton<CoverUploads>();
         services.AddSingleton<SecurityHeaders>();
 
         // Malformed input is the client's 400/413/415, described in problem details, never a 500.

@@ -1,4 +1,5 @@
 using Amazon.Runtime;
+using Audiobook.Api.Storage;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Audiobook.Api.Http;
@@ -25,6 +26,7 @@ public sealed class ExceptionProblems(IProblemDetailsService problems, ILogger<E
                 },
                 Detail = Describe(bad),
             },
+            WriteContentionException => Contended(context, exception),
             AmazonServiceException service when IsTransient(service) => Unavailable(context, exception),
             AmazonClientException or HttpRequestException or TimeoutException => Unavailable(context, exception),
             // A storage call that timed out (not the client hanging up) is an outage too.
@@ -54,6 +56,18 @@ public sealed class ExceptionProblems(IProblemDetailsService problems, ILogger<E
             Status = StatusCodes.Status503ServiceUnavailable,
             Title = "Service temporarily unavailable",
             Detail = "Storage did not answer. Nothing was changed by this request; retry in a few seconds.",
+        };
+    }
+
+    private ProblemDetails Contended(HttpContext context, Exception exception)
+    {
+        logger.LogWarning(exception, "Write contention while serving {Path}", context.Request.Path);
+        context.Response.Headers.RetryAfter = "1";
+        return new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Title = "Service temporarily unavailable",
+            Detail = "Other changes to the same item kept arriving first. Nothing was changed by this request; retry in a moment.",
         };
     }
 

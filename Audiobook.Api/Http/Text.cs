@@ -22,33 +22,6 @@ public static class Text
         value.Any(c => char.IsControl(c) && !(multiline && c is '\n' or '\r' or '\t'));
 
     /// <summary>
-    /// Validates an optional or required text field and adds to <paramref name="errors"/> what is wrong.
-    /// Returns the cleaned value.
-    /// </summary>
-    public static string? Field(
-        Dictionary<string, string[]> errors, string name, string? value, int maxLength, bool required = false, bool multiline = false)
-    {
-        var cleaned = Clean(value);
-        if (cleaned is null)
-        {
-            if (required)
-            {
-                errors[name] = [$"{name} is required."];
-            }
-            return null;
-        }
-        if (cleaned.Length > maxLength)
-        {
-            errors[name] = [$"{name} must be at most {maxLength} characters."];
-        }
-        else if (HasControlCharacters(cleaned, multiline) || !IsWellFormed(cleaned))
-        {
-            errors[name] = [$"{name} contains control characters or invalid Unicode."];
-        }
-        return cleaned;
-    }
-
-    /// <summary>
     /// Text that arrives from a file rather than from a person (tags, marker titles): made safe instead of
     /// refused. Lone surrogates become U+FFFD, then NFC; control characters (but line breaks where
     /// <paramref name="multiline"/>) and bidi controls are removed; trimmed; cut to at most

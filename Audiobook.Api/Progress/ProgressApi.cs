@@ -9,8 +9,12 @@ namespace Audiobook.Api.Progress;
 
 public static class ProgressApi
 {
-    /// <summary>How far ahead of the server's clock a device's clock may be.</summary>
-    public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
+    /// <summary>Listening progress.</summary>
+    public static IHostApplicationBuilder AddProgress(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ProgressStore>();
+        return builder;
+    }
 
     public const int RecentLimit = 100;
 
@@ -30,26 +34,11 @@ public static class ProgressApi
     {
         var user = context.User.UserId();
         var now = time.GetUtcNow();
-        var errors = new Dictionary<string, string[]>();
-        if (!Ids.IsValid(request.ChapterId))
+        var errors = new FieldErrors();
+        request.Validate(errors, now);
+        if (errors.Any)
         {
-            errors["chapterId"] = ["chapterId must be the id of a chapter of this book."];
-        }
-        if (request.PositionSeconds is not { } position || !double.IsFinite(position) || position < 0 || position > Mp4Inspection.MaxDurationSeconds)
-        {
-            errors["positionSeconds"] = [$"positionSeconds must be a number of seconds from 0 to {Mp4Inspection.MaxDurationSeconds:0} (no chapter lasts longer)."];
-        }
-        if (request.ClientUpdatedAt is not { } clientTime)
-        {
-            errors["clientUpdatedAt"] = ["clientUpdatedAt is required: when the device recorded this position."];
-        }
-        else if (clientTime > now + MaxClockSkew)
-        {
-            errors["clientUpdatedAt"] = ["clientUpdatedAt is in the future; check the device's clock."];
-        }
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
+            return errors.ToProblem();
         }
 
         if (await books.GetAsync(user, bookId, ct) is null)
@@ -59,7 +48,7 @@ public static class ProgressApi
         var chapter = await chapters.GetChapterAsync(bookId, request.ChapterId!, ct);
         if (chapter is null)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["chapterId"] = ["This book has no such chapter."] });
+            return FieldErrors.Problem("chapterId", "This book has no such chapter.");
         }
         // A player may report a hair past the end; the position is kept within the chapter.
         var clamped = chapter.DurationSeconds is { } duration ? Math.Min(request.PositionSeconds!.Value, duration) : request.PositionSeconds!.Value;

@@ -8,11 +8,11 @@ namespace Audiobook.Api.Storage;
 public static class StorageRegistration
 {
     /// <summary>
-    /// Registers the S3 and DynamoDB clients. Region, credentials and endpoint come from the SDK's
-    /// standard sources (AWS_REGION, the credential chain, AWS_ENDPOINT_URL): locally the AppHost
-    /// points them at the emulator, on Lambda the runtime provides them. No emulator-specific code.
+    /// Registers the S3 and DynamoDB clients. Region, credentials and endpoint come from configuration
+    /// under the SDK's standard names (<see cref="AwsClientSettings"/>): locally the AppHost points them
+    /// at the emulator, on Lambda the runtime provides them. No emulator-specific code.
     /// </summary>
-    public static IHostApplicationBuilder AddAudiobookStorage(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddStorage(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<StorageOptions>()
             .BindConfiguration(StorageOptions.Section)
@@ -25,24 +25,27 @@ public static class StorageRegistration
 
         AwsSdkTracing.Register();
 
+        var aws = AwsClientSettings.From(builder.Configuration);
         builder.Services.AddSingleton<IAmazonS3>(sp =>
         {
             var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            return new AmazonS3Client(new AmazonS3Config
+            var config = aws.Apply(new AmazonS3Config
             {
                 ForcePathStyle = storage.ForcePathStyle,
                 Timeout = storage.RequestTimeout,
                 MaxErrorRetry = StorageOptions.MaxErrorRetry,
             });
+            return aws.Credentials is { } credentials ? new AmazonS3Client(credentials, config) : new AmazonS3Client(config);
         });
         builder.Services.AddSingleton<IAmazonDynamoDB>(sp =>
         {
             var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            return new AmazonDynamoDBClient(new AmazonDynamoDBConfig
+            var config = aws.Apply(new AmazonDynamoDBConfig
             {
                 Timeout = storage.RequestTimeout,
                 MaxErrorRetry = StorageOptions.MaxErrorRetry,
             });
+            return aws.Credentials is { } credentials ? new AmazonDynamoDBClient(credentials, config) : new AmazonDynamoDBClient(config);
         });
 
         builder.Services.AddSingleton<AudioStore>();

@@ -33,6 +33,9 @@ public sealed class CloudFrontOptions
     [RegularExpression("^[AB]$", ErrorMessage = "CloudFront:KeySlot must be A or B.")]
     public string KeySlot { get; set; } = "";
 
+    /// <summary>The two key slots (see <see cref="KeySlot"/>).</summary>
+    public static IReadOnlyList<string> KeySlots { get; } = ["A", "B"];
+
     /// <summary>The private keys (PEM) by slot. Secrets: they come from SSM (…/CloudFront/Keys/A/PrivateKey).</summary>
     public Dictionary<string, CloudFrontKey> Keys { get; set; } = [];
 

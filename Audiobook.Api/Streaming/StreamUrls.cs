@@ -1,7 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-using Audiobook.Api.Extensions;
-using Microsoft.Extensions.Options;
-
 namespace Audiobook.Api.Streaming;
 
 public sealed record SignedUrl(string Url, DateTimeOffset ExpiresAt);
@@ -20,27 +16,3 @@ public interface IStreamUrlSigner
 
     SignedUrl Sign(StreamTarget target);
 }
-
-public sealed class StreamingOptions
-{
-    public const string Section = "Streaming";
-
-    /// <summary>How long a stream or download URL stays valid.</summary>
-    [TimeSpanRange("00:01:00", "7.00:00:00")]
-    public TimeSpan UrlLifetime { get; set; } = TimeSpan.FromHours(1);
-
-    /// <summary>
-    /// A chapter's URL stays identical within one bucket of time: browsers and CloudFront reuse it, and
-    /// it is signed once per bucket (see <see cref="TimeBucketedUrls"/>).
-    /// </summary>
-    [TimeSpanRange("00:01:00", "1.00:00:00")]
-    public TimeSpan TimeBucket { get; set; } = TimeSpan.FromMinutes(15);
-
-    /// <summary>How long an instance remembers which object a user's chapter plays (see <see cref="StreamLookups"/>).</summary>
-    [TimeSpanRange("00:00:00", "00:05:00")]
-    public TimeSpan LookupCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
-}
-
-/// <summary>Checks the attributes of <see cref="StreamingOptions"/> with code generated at build time (no reflection, so the Native AOT build checks them too).</summary>
-[OptionsValidator]
-public sealed partial class StreamingOptionsValidator : IValidateOptions<StreamingOptions>;

@@ -1,5 +1,5 @@
 using Audiobook.Api.Extensions;
-using Audiobook.Api.Secrets;
+using Audiobook.Api.Startup;
 namespace Audiobook.Api.Streaming;
 
 public static class StreamingRegistration

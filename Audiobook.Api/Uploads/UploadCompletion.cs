@@ -8,15 +8,6 @@ using Audiobook.Api.Telemetry;
 
 namespace Audiobook.Api.Uploads;
 
-public abstract record CompletionOutcome
-{
-    public sealed record Completed(Chapter Chapter) : CompletionOutcome;
-
-    public sealed record Rejected(int Status, string Title, string Detail, string Reason) : CompletionOutcome;
-
-    public sealed record NotFound(bool Book) : CompletionOutcome;
-}
-
 /// <summary>
 /// Checks what the client stored (it exists, its size is the one declared, its bytes are a playable
 /// MP4/M4A) and turns it into a chapter, with the file's markers and tags. The book takes the file's
@@ -27,8 +18,6 @@ public abstract record CompletionOutcome
 public sealed class UploadCompletion(
     BookStore books, ChapterStore chapters, AudioStore audio, AudiobookMetrics metrics, TimeProvider time, ILogger<UploadCompletion> logger)
 {
-    private const int MaxAttempts = 25;
-
     public async Task<CompletionOutcome> CompleteAsync(string ownerId, string bookId, string uploadId, CancellationToken ct)
     {
         var book = await books.GetAsync(ownerId, bookId, ct);
@@ -134,7 +123,7 @@ public sealed class UploadCompletion(
         Book book, PendingUpload upload, double? duration, Mp4Metadata metadata, BookCover? cover, CancellationToken ct)
     {
         var title = upload.Title ?? metadata.Tags.Title ?? Path.GetFileNameWithoutExtension(upload.FileName);
-        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        return await WriteRetry.ExecuteAsync<CompletionOutcome>("number the chapter", async token =>
         {
             var chapter = new Chapter(book.Id, upload.Id, book.NextChapterNumber, title,
                 upload.FileName, upload.ContentType, upload.SizeBytes, duration, upload.ObjectKey, time.GetUtcNow())
@@ -143,25 +132,24 @@ public sealed class UploadCompletion(
                 MarkerSource = metadata.MarkerSource,
                 Tags = metadata.Tags,
             };
-            switch (await chapters.AddAsync(book, chapter, Fill(book, metadata, cover), time.GetUtcNow(), ct))
+            switch (await chapters.AddAsync(book, chapter, Fill(book, metadata, cover), time.GetUtcNow(), token))
             {
                 case ChapterWrite.Done:
                     return new CompletionOutcome.Completed(chapter);
-                case ChapterWrite.ChapterConflict when await chapters.GetChapterAsync(book.Id, upload.Id, ct) is { } winner:
+                case ChapterWrite.ChapterConflict when await chapters.GetChapterAsync(book.Id, upload.Id, token) is { } winner:
                     return new CompletionOutcome.Completed(winner);
             }
-            var fresh = await books.GetAsync(book.OwnerId, book.Id, ct);
+            var fresh = await books.GetAsync(book.OwnerId, book.Id, token);
             if (fresh is null)
             {
                 // The book was deleted meanwhile: its partition sweep may have run already.
-                await audio.DeleteAsync(upload.ObjectKey, ct);
-                await chapters.DeleteUploadAsync(book.Id, upload.Id, ct);
+                await audio.DeleteAsync(upload.ObjectKey, token);
+                await chapters.DeleteUploadAsync(book.Id, upload.Id, token);
                 return new CompletionOutcome.NotFound(Book: true);
             }
             book = fresh;
-            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20) * Math.Min(attempt, 5)), ct);
-        }
-        throw new TimeoutException($"Could not number the chapter of book {book.Id} after {MaxAttempts} attempts.");
+            throw WriteRetry.Again();
+        }, ct);
     }
 
     private async Task<CompletionOutcome> RejectAsync(PendingUpload upload, int status, string title, string detail, string reason, CancellationToken ct)

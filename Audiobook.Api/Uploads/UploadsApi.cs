@@ -1,6 +1,7 @@
 using Audiobook.Api.Accounts;
 using Audiobook.Api.Books;
 using Audiobook.Api.Chapters;
+using Audiobook.Api.Extensions;
 using Audiobook.Api.Http;
 using Audiobook.Api.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,6 +12,14 @@ namespace Audiobook.Api.Uploads;
 /// <summary>Uploads go straight to S3 (on Lambda the API could not carry them): create → PUT to the URL → complete.</summary>
 public static class UploadsApi
 {
+    /// <summary>The upload limits (section "Uploads") and the completion that turns a stored file into a chapter.</summary>
+    public static IHostApplicationBuilder AddUploads(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.Section).ValidateWith<UploadOptions, UploadOptionsValidator>().ValidateOnStart();
+        builder.Services.AddSingleton<UploadCompletion>();
+        return builder;
+    }
+
     public static IEndpointRouteBuilder MapUploadsApi(this IEndpointRouteBuilder routes)
     {
         var uploads = routes.MapGroup($"/api/v1/books/{Ids.Route("bookId")}/uploads").WithTags("Uploads");
@@ -26,20 +35,11 @@ public static class UploadsApi
         string bookId, CreateUploadRequest request, HttpContext context, BookStore books, ChapterStore chapters, AudioStore audio,
         IOptions<UploadOptions> options, TimeProvider time, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string[]>();
-        var title = Text.Field(errors, "title", request.Title, 300);
-        var fileName = FileNames.Normalize(request.FileName);
-        if (fileName is null || request.FileName!.Length > 4096)
+        var errors = new FieldErrors();
+        var (title, fileName) = request.Validate(errors);
+        if (errors.Any)
         {
-            errors["fileName"] = ["fileName must be a file name such as chapter-01.m4a."];
-        }
-        if (request.SizeBytes is null or <= 0)
-        {
-            errors["sizeBytes"] = ["sizeBytes must be the file's size in bytes, more than 0."];
-        }
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
+            return errors.ToProblem();
         }
         var extensions = options.Value.AcceptedExtensions;
         if (!extensions.Contains(fileName!.Extension))

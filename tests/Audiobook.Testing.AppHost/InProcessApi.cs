@@ -11,20 +11,9 @@ namespace Audiobook.Tests.Foundation;
 /// </summary>
 public static class InProcessApi
 {
-    private static readonly Lock EnvironmentLock = new();
-
     public static WebApplicationFactory<Audiobook.Api.ApiAssembly> Create(
         AppHostFixture apphost, string environment, IReadOnlyDictionary<string, string>? settings = null, WebApplicationFactory<Audiobook.Api.ApiAssembly>? factory = null)
     {
-        // The AWS SDK reads its endpoint and credentials from the process environment, as on Lambda.
-        lock (EnvironmentLock)
-        {
-            foreach (var name in new[] { "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN" })
-            {
-                // A role's session (the production-like function) has a token; the emulator's owner has none.
-                Environment.SetEnvironmentVariable(name, apphost.ApiEnvironment.GetValueOrDefault(name));
-            }
-        }
         return (factory ?? new WebApplicationFactory<Audiobook.Api.ApiAssembly>()).WithWebHostBuilder(web =>
         {
             web.UseEnvironment(environment);
@@ -34,6 +23,12 @@ public static class InProcessApi
                 {
                     web.UseSetting(name.Replace("__", ":", StringComparison.Ordinal), value);
                 }
+            }
+            // Where the AWS clients connect and as whom, as the AppHost tells the API: a role's session
+            // (the production-like function) has a token, the emulator's owner none.
+            foreach (var name in new[] { "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN" })
+            {
+                web.UseSetting(name, apphost.ApiEnvironment.GetValueOrDefault(name) ?? "");
             }
             web.UseSetting("OTEL_EXPORTER_OTLP_ENDPOINT", "");
             web.UseSetting("AllowedHosts", "localhost");

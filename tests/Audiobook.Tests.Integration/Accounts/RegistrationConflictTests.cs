@@ -48,7 +48,27 @@ public sealed class RegistrationConflictTests(AppHostFixture apphost)
         await Expect(await http.PostAsJsonAsync("/api/v1/auth/login", new { email, password = "a long listening passphrase" }, Token), HttpStatusCode.OK);
     }
 
-    private Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Audiobook.Api.ApiAssembly> ConflictingOnce(string email, out FaultInjection<IAmazonDynamoDB> conflict)
+    [Fact]
+    public async Task A_registration_that_keeps_colliding_answers_503_with_retry_after_and_creates_nothing()
+    {
+        var email = $"always-{Guid.NewGuid():N}@example.com";
+        await using var api = Conflicting(email, everyTime: true, out var conflict);
+
+        var registered = await RegisterAsync(api.CreateClient(), email);
+
+        Assert.True(conflict.HasStruck, "the conflict was never injected");
+        var problem = await ExpectProblem(registered, HttpStatusCode.ServiceUnavailable);
+        Assert.Contains("retry", problem["detail"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
+        Assert.NotNull(registered.Headers.RetryAfter);
+        // Nothing was stored: the address is free for a registration that does not collide.
+        using var http = Anonymous(apphost);
+        await Expect(await RegisterAsync(http, email), HttpStatusCode.Created);
+    }
+
+    private Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Audiobook.Api.ApiAssembly> ConflictingOnce(string email, out FaultInjection<IAmazonDynamoDB> conflict) =>
+        Conflicting(email, everyTime: false, out conflict);
+
+    private Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Audiobook.Api.ApiAssembly> Conflicting(string email, bool everyTime, out FaultInjection<IAmazonDynamoDB> conflict)
     {
         FaultInjection<IAmazonDynamoDB>? injected = null;
         var api = InProcessApi.Create(apphost, "Development").WithWebHostBuilder(web => web.ConfigureTestServices(services =>
@@ -56,7 +76,7 @@ public sealed class RegistrationConflictTests(AppHostFixture apphost)
             var original = services.Last(d => d.ServiceType == typeof(IAmazonDynamoDB));
             services.Remove(original);
             services.AddSingleton(sp => FaultInjection<IAmazonDynamoDB>.Wrap((IAmazonDynamoDB)original.ImplementationFactory!(sp), FaultTiming.BeforeCall,
-                (m, args) => Registers(m, args, email), out injected, TransactionConflict));
+                (m, args) => Registers(m, args, email), out injected, TransactionConflict, everyTime));
         }));
         // The wrapped client is made when first asked for: ask now. Building the host alone left that to
         // whichever start-up work asked first, sometimes after this returned (a null handle, seen in CI).

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
 using Audiobook.Api.Accounts;
-using Audiobook.Api.Secrets;
+using Audiobook.Api.Startup;
 using Audiobook.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

@@ -21,9 +21,10 @@ public class FaultInjection<T> : StrikeOnceProxy<T>
     private Func<Exception> failure = Dropped;
 
     /// <param name="failure">What the call fails with (default: the connection dropped).</param>
-    public static T Wrap(T inner, FaultTiming timing, Func<MethodInfo, object?[]?, bool> matches, out FaultInjection<T> fault, Func<Exception>? failure = null)
+    /// <param name="everyTime">Fail every matching call, not only the first.</param>
+    public static T Wrap(T inner, FaultTiming timing, Func<MethodInfo, object?[]?, bool> matches, out FaultInjection<T> fault, Func<Exception>? failure = null, bool everyTime = false)
     {
-        var wrapped = Wrap(inner, matches, out fault);
+        var wrapped = Wrap(inner, matches, out fault, everyTime);
         fault.timing = timing;
         fault.failure = failure ?? Dropped;
         return wrapped;

@@ -13,23 +13,26 @@ public abstract class StrikeOnceProxy<T> : DispatchProxy
     private T inner = null!;
     private Func<MethodInfo, object?[]?, bool> matches = null!;
     private int struck;
+    private bool everyTime;
 
     public bool HasStruck => Volatile.Read(ref struck) == 1;
 
-    protected static T Wrap<TProxy>(T inner, Func<MethodInfo, object?[]?, bool> matches, out TProxy proxy)
+    /// <param name="everyTime">Strike every matching call, not only the first: a fault that persists.</param>
+    protected static T Wrap<TProxy>(T inner, Func<MethodInfo, object?[]?, bool> matches, out TProxy proxy, bool everyTime = false)
         where TProxy : StrikeOnceProxy<T>
     {
         var wrapped = Create<T, TProxy>();
         proxy = (TProxy)(object)wrapped;
         proxy.inner = inner;
         proxy.matches = matches;
+        proxy.everyTime = everyTime;
         return wrapped;
     }
 
-    /// <summary>True for the first matching asynchronous call only.</summary>
+    /// <summary>True for the first matching asynchronous call (or, striking every time, for each).</summary>
     protected bool Strikes(MethodInfo method, object?[]? args) =>
         method.ReturnType.IsGenericType && method.ReturnType.GetGenericTypeDefinition() == typeof(Task<>)
-        && matches(method, args) && Interlocked.Exchange(ref struck, 1) == 0;
+        && matches(method, args) && (Interlocked.Exchange(ref struck, 1) == 0 || everyTime);
 
     /// <summary>The call on the real client, its exceptions as the client threw them.</summary>
     protected object? CallInner(MethodInfo method, object?[]? args)

@@ -94,7 +94,7 @@ public sealed class TokenHygieneTests(AppHostFixture apphost)
     [Fact]
     public void In_aws_the_page_may_reach_this_deployments_bucket_and_no_other()
     {
-        // As on Lambda: no endpoint override (this process's AWS_ENDPOINT_URL, set for the emulator, ignored).
+        // As on Lambda: no endpoint override, whatever this process's environment says.
         using var s3 = new AmazonS3Client(new BasicAWSCredentials("AKIAEXAMPLE", "secret"), new AmazonS3Config { RegionEndpoint = RegionEndpoint.USEast1, IgnoreConfiguredEndpointUrls = true });
         var storage = new StorageOptions { BucketName = "audiobook-prod-audio-123456789012-us-east-1" };
         var headers = new SecurityHeaders(s3, Options.Create(storage), new ConfigurationBuilder().Build());

@@ -32,7 +32,7 @@ public sealed partial class PrecompiledGenericsTests(AppHostFixture apphost)
 
         var expected = PrecompiledGenerics.Render(composed.GenericImplementations(api.Services.GetHashCode()));
         System.Xml.Linq.XDocument.Parse(expected); // the compiler refuses what is not XML (a "--" in the comment, say)
-        var path = Repository.PathOf("Audiobook.Api", PrecompiledGenerics.FileName);
+        var path = Repository.PathOf("Audiobook.Api", "Startup", PrecompiledGenerics.FileName);
         if (Environment.GetEnvironmentVariable(RegenerateVariable) == "1")
         {
             await File.WriteAllTextAsync(path, expected, Token);
@@ -42,7 +42,7 @@ public sealed partial class PrecompiledGenericsTests(AppHostFixture apphost)
         // A type listed and no longer closed costs a little executable size, nothing at run time: only a missing one fails.
         var missing = PrecompiledGenerics.Listed(expected).Except(PrecompiledGenerics.Listed(actual)).ToList();
         Assert.True(missing.Count == 0,
-            $"Audiobook.Api/{PrecompiledGenerics.FileName} does not list {missing.Count} generic type(s) the API closes at run time, "
+            $"Audiobook.Api/Startup/{PrecompiledGenerics.FileName} does not list {missing.Count} generic type(s) the API closes at run time, "
             + $"which Native AOT would then build on the cold start: {string.Join("; ", missing)}. "
             + $"Regenerate the file with: {RegenerateVariable}=1 dotnet test tests/Audiobook.Tests.System --filter PrecompiledGenerics");
     }

@@ -54,7 +54,7 @@ public sealed partial class LambdaPackageTests(ProductionLikeAppHost production)
         Assert.NotNull(newest);
         Assert.True(newest <= LambdaGlibc, $"The executable needs glibc {newest}; Lambda's Amazon Linux 2023 has {LambdaGlibc}.");
 
-        // The published build leaves the development-only API reference out (Http/ApiReference.cs):
+        // The published build leaves the development-only API reference out (Startup/ApiReference.cs):
         // compiled in, Scalar's assembly name would be in the executable's metadata.
         var image = await File.ReadAllBytesAsync(executable, Token);
         Assert.True(image.AsSpan().IndexOf("Scalar.AspNetCore"u8) < 0, "The package's executable has the API reference (Scalar) compiled in.");

@@ -1,11 +1,13 @@
 // Secrets live in SSM Parameter Store (SecureString), locally in the emulator's, in AWS in the real
-// one. This small configuration provider loads every parameter under one path at start-up:
-// "/audiobook/production/Jwt/SigningKey" becomes the configuration key "Jwt:SigningKey".
+// one. This small configuration provider loads the parameters under one path at start-up:
+// "/audiobook/production/Jwt/SigningKey" becomes the configuration key "Jwt:SigningKey". Only secrets
+// come from there (DeclaredSecrets): any other parameter under the path stops start-up, named.
 // (Amazon.Extensions.Configuration.SystemsManager does the same but is not served by our feed.)
 using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
+using Audiobook.Api.Storage;
 
-namespace Audiobook.Api.Secrets;
+namespace Audiobook.Api.Startup;
 
 public static class SsmParameterConfiguration
 {
@@ -18,12 +20,16 @@ public static class SsmParameterConfiguration
     /// the builder reads its configuration and the services are composed. Null when they name none;
     /// <see cref="StartLoadingSsmParameters(IHostApplicationBuilder, SsmParameterSource?)"/> decides.
     /// </summary>
-    public static SsmParameterSource? StartLoadingSsmParameters(string[] args) => StartLoadingSsmParameters(args, CreateClient);
+    public static SsmParameterSource? StartLoadingSsmParameters(string[] args)
+    {
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build();
+        return StartLoadingSsmParameters(args, () => CreateClient(configuration));
+    }
 
     internal static SsmParameterSource? StartLoadingSsmParameters(string[] args, Func<IAmazonSimpleSystemsManagement> createClient)
     {
         var path = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build()[PathSetting];
-        return IsWellFormed(path) ? SsmParameterSource.Start(path!, createClient) : null;
+        return IsWellFormed(path) ? SsmParameterSource.Start(path!, createClient, DeclaredSecrets.Keys) : null;
     }
 
     /// <summary>
@@ -32,7 +38,7 @@ public static class SsmParameterConfiguration
     /// <see cref="AddSsmParameters"/> waits for it.
     /// </summary>
     public static SsmParameterSource? StartLoadingSsmParameters(this IHostApplicationBuilder builder, SsmParameterSource? early) =>
-        builder.StartLoadingSsmParameters(early, CreateClient);
+        builder.StartLoadingSsmParameters(early, () => CreateClient(builder.Configuration));
 
     internal static SsmParameterSource? StartLoadingSsmParameters(this IHostApplicationBuilder builder, SsmParameterSource? early, Func<IAmazonSimpleSystemsManagement> createClient)
     {
@@ -45,12 +51,18 @@ public static class SsmParameterConfiguration
         {
             throw new InvalidOperationException($"{PathSetting} must start and end with '/', for example /audiobook/production/ (was '{path}').");
         }
-        return early?.Path == path ? early : SsmParameterSource.Start(path, createClient);
+        return early?.Path == path ? early : SsmParameterSource.Start(path, createClient, DeclaredSecrets.Keys);
     }
 
     private static bool IsWellFormed(string? path) => path is not null && path.StartsWith('/') && path.EndsWith('/');
 
-    private static AmazonSimpleSystemsManagementClient CreateClient() => new();
+    /// <summary>An SSM client where configuration points it (<see cref="AwsClientSettings"/>).</summary>
+    private static AmazonSimpleSystemsManagementClient CreateClient(IConfiguration configuration)
+    {
+        var aws = AwsClientSettings.From(configuration);
+        var config = aws.Apply(new AmazonSimpleSystemsManagementConfig());
+        return aws.Credentials is { } credentials ? new(credentials, config) : new(config);
+    }
 
     /// <summary>Adds the parameters being read: waits for them, or throws why they could not be read.</summary>
     public static void AddSsmParameters(this IConfigurationBuilder configuration, SsmParameterSource? parameters)
@@ -75,8 +87,9 @@ public sealed class SsmParameterSource : IConfigurationSource
         this.loading = loading;
     }
 
-    internal static SsmParameterSource Start(string path, Func<IAmazonSimpleSystemsManagement> createClient) =>
-        new(path, Task.Run(() => FetchAsync(path, createClient)));
+    /// <param name="declared">The configuration keys that may come from SSM; any other parameter under the path is refused.</param>
+    internal static SsmParameterSource Start(string path, Func<IAmazonSimpleSystemsManagement> createClient, IReadOnlySet<string> declared) =>
+        new(path, Task.Run(() => FetchAsync(path, createClient, declared)));
 
     public IConfigurationProvider Build(IConfigurationBuilder builder) => new SsmParameterProvider(this);
 
@@ -97,7 +110,7 @@ public sealed class SsmParameterSource : IConfigurationSource
         }
     }
 
-    private static async Task<Dictionary<string, string?>> FetchAsync(string path, Func<IAmazonSimpleSystemsManagement> createClient)
+    private static async Task<Dictionary<string, string?>> FetchAsync(string path, Func<IAmazonSimpleSystemsManagement> createClient, IReadOnlySet<string> declared)
     {
         using var client = createClient();
         var data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
@@ -113,7 +126,15 @@ public sealed class SsmParameterSource : IConfigurationSource
             });
             foreach (var parameter in page.Parameters ?? [])
             {
-                data[ToKey(path, parameter.Name)] = parameter.Value;
+                var key = ToKey(path, parameter.Name);
+                if (!declared.Contains(key))
+                {
+                    // Its name only, never its value.
+                    throw new InvalidOperationException(
+                        $"SSM parameter '{parameter.Name}' is not a secret this API declares ({string.Join(", ", declared.Order(StringComparer.Ordinal))}). "
+                        + $"Only secrets come from SSM under {SsmParameterConfiguration.PathSetting} '{path}'; a setting belongs in the template's environment (aws/service.yaml).");
+                }
+                data[key] = parameter.Value;
             }
             next = page.NextToken;
         }

@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Options;
 
-namespace Audiobook.Api.Secrets;
+namespace Audiobook.Api.Startup;
 
 /// <summary>
 /// The API starts listening while its secrets are still on their way from SSM, and no request passes
@@ -13,7 +13,7 @@ namespace Audiobook.Api.Secrets;
 /// </summary>
 /// <remarks>
 /// The round trip to SSM, with KMS on Lambda, overlaps with the server's start (pipeline, endpoints,
-/// socket) instead of coming before it (README, "Start-up").
+/// socket) instead of coming before it (docs/cold-start.md).
 /// </remarks>
 public sealed class SecretsGate : IHostedLifecycleService
 {
@@ -88,6 +88,16 @@ public sealed class SecretsGate : IHostedLifecycleService
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
+/// <summary>Puts the gate before every other middleware, whatever the application adds.</summary>
+internal sealed class SecretsGateFirst : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.UseSecretsGate();
+        next(app);
+    };
+}
+
 /// <summary>Validates options that hold a secret, once the secrets are in the configuration.</summary>
 internal sealed class SecretsValidation(Action<IServiceProvider> validate)
 {
@@ -106,6 +116,7 @@ public static class SecretsRegistration
         var configuration = builder.Configuration;
         builder.Services.AddSingleton(services => new SecretsGate(secrets, configuration, services));
         builder.Services.AddHostedService(services => services.GetRequiredService<SecretsGate>());
+        builder.Services.AddSingleton<IStartupFilter, SecretsGateFirst>();
         return builder;
     }
 
