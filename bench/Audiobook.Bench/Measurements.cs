@@ -22,33 +22,43 @@ public sealed partial class Measurements(BenchAppHost apphost, Report report, st
     private static string F(double value, string format = "0.00") => value.ToString(format, CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// Launch to first healthy /health, median of alternating starts, against a bare minimal API. Eleven
-    /// of each: a start varies by ±10 ms on this kind of machine, and five left the median at its mercy.
+    /// Launch to first healthy /health against a bare minimal API, in <paramref name="rounds"/> rounds of
+    /// <paramref name="runs"/> alternating starts each. A start varies by ±10 ms on this kind of machine and
+    /// the machine's speed drifts within minutes, so each round's median ratio is reported: the goal is met
+    /// only when every round holds, not when a lucky one does.
     /// </summary>
-    public async Task StartupAsync(string label, string apiDll, string bareDll, int runs = 11)
+    public async Task StartupAsync(string label, string apiDll, string bareDll, int rounds = 3, int runs = 11)
     {
-        var api = new List<double>();
-        var listening = new List<double>();
-        var bare = new List<double>();
         var environment = apphost.ProductionApiEnvironment(cloudFront: false);
         var bareEnvironment = new Dictionary<string, string>(BenchAppHost.LambdaRuntimeSettings) { ["ASPNETCORE_ENVIRONMENT"] = "Production" };
-        for (var i = 0; i < runs; i++)
+        var ratios = new List<double>();
+        var (api, listening, bare) = (new List<double>(), new List<double>(), new List<double>());
+        for (var round = 0; round < rounds; round++)
         {
-            await using (var process = await ApiProcess.StartAsync(bareDll, bareEnvironment, ct))
+            var (roundApi, roundBare) = (new List<double>(), new List<double>());
+            for (var i = 0; i < runs; i++)
             {
-                bare.Add(process.Startup.TotalMilliseconds);
+                await using (var process = await ApiProcess.StartAsync(bareDll, bareEnvironment, ct))
+                {
+                    roundBare.Add(process.Startup.TotalMilliseconds);
+                }
+                await using (var process = await ApiProcess.StartAsync(apiDll, environment, ct))
+                {
+                    roundApi.Add(process.Startup.TotalMilliseconds);
+                    listening.Add(process.Listening.TotalMilliseconds);
+                }
             }
-            await using (var process = await ApiProcess.StartAsync(apiDll, environment, ct))
-            {
-                api.Add(process.Startup.TotalMilliseconds);
-                listening.Add(process.Listening.TotalMilliseconds);
-            }
+            ratios.Add(Latencies.Percentile(roundApi, 50) / Latencies.Percentile(roundBare, 50));
+            api.AddRange(roundApi);
+            bare.AddRange(roundBare);
         }
         var ratio = Latencies.Percentile(api, 50) / Latencies.Percentile(bare, 50);
-        report.Add($"start-up to first /health 200, {label} (median of {runs})",
-            $"{F(Latencies.Percentile(api, 50), "0")} ms vs bare {F(Latencies.Percentile(bare, 50), "0")} ms = {F(ratio)}×", "≤ 1.5×", ratio <= 1.5);
+        report.Add($"start-up to first /health 200, {label} (median of {runs}, {rounds} rounds)",
+            $"{F(Latencies.Percentile(api, 50), "0")} ms vs bare {F(Latencies.Percentile(bare, 50), "0")} ms = {F(ratio)}×; rounds {F(ratios.Min())}–{F(ratios.Max())}×",
+            "≤ 1.5× in every round", ratios.All(r => r <= 1.5));
         report.Note($"start-up, {label}: the API answers /alive after {F(Latencies.Percentile(listening, 50), "0")} ms (configuration and SSM secrets loaded), "
-            + $"/health 200 after {F(Latencies.Percentile(api, 50), "0")} ms (bucket and tables answered)");
+            + $"/health 200 after {F(Latencies.Percentile(api, 50), "0")} ms (bucket and tables answered); each round's ratio: "
+            + string.Join(", ", ratios.Select(r => F(r) + "×")));
     }
 
     /// <summary>Stream URLs per second against /alive per second, same process, 32 clients; and the memory meanwhile.</summary>
