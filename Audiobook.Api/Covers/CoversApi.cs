@@ -83,7 +83,7 @@ public static class CoversApi
         var upload = new PendingUpload(book.Id, id, "cover" + ImageFormats.Extension(contentType), contentType, size, null,
             AudioStore.CoverKey(book.Id, id, contentType), now, now + options.Value.UrlLifetime);
         await pending.PutAsync(upload, ct);
-        var (url, headers) = audio.PresignUpload(upload.ObjectKey, contentType, upload.ExpiresAt);
+        var (url, headers) = audio.PresignUpload(upload.ObjectKey, contentType, upload.SizeBytes, upload.ExpiresAt);
         return TypedResults.Created($"/api/v1/books/{book.Id}/cover", new UploadTicket(id, url, "PUT", headers, upload.ExpiresAt));
     }
 

@@ -25,9 +25,11 @@ public sealed class AudioStore(IAmazonS3 s3, IOptions<StorageOptions> options, I
     /// <summary>
     /// A URL the client PUTs the bytes to, and the headers it must send (all signed): the Content-Type,
     /// the pending tag, and <c>If-None-Match: *</c>, so the object can be written once only — a
-    /// completed chapter can never be overwritten with bytes nobody inspected.
+    /// completed chapter can never be overwritten with bytes nobody inspected. The declared size is
+    /// signed too (<c>Content-Length</c>, which every HTTP client sets from the body and a browser
+    /// may not set itself, so it is not among the headers returned): storage refuses any other size.
     /// </summary>
-    public (string Url, Dictionary<string, string> Headers) PresignUpload(string key, string contentType, DateTimeOffset expiresAt)
+    public (string Url, Dictionary<string, string> Headers) PresignUpload(string key, string contentType, long sizeBytes, DateTimeOffset expiresAt)
     {
         var request = new GetPreSignedUrlRequest
         {
@@ -38,6 +40,7 @@ public sealed class AudioStore(IAmazonS3 s3, IOptions<StorageOptions> options, I
             Expires = expiresAt.UtcDateTime,
             Protocol = Protocol,
         };
+        request.Headers.ContentLength = sizeBytes;
         var headers = new Dictionary<string, string>
         {
             ["Content-Type"] = contentType,

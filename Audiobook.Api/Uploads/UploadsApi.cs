@@ -69,7 +69,7 @@ public static class UploadsApi
             AudioStore.ChapterKey(book.Id, id, fileName.Extension), now, now + options.Value.UrlLifetime);
         await chapters.PutUploadAsync(upload, ct);
 
-        var (url, headers) = audio.PresignUpload(upload.ObjectKey, contentType, upload.ExpiresAt);
+        var (url, headers) = audio.PresignUpload(upload.ObjectKey, contentType, upload.SizeBytes, upload.ExpiresAt);
         var ticket = new UploadTicket(id, url, "PUT", headers, upload.ExpiresAt);
         return TypedResults.Created($"/api/v1/books/{book.Id}/uploads/{id}", ticket);
     }
