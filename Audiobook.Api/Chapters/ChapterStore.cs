@@ -22,6 +22,23 @@ public sealed class ChapterStore(IAmazonDynamoDB db, IOptions<TableOptions> tabl
         return item is null ? null : ChapterItems.UploadFromItem(item);
     }
 
+    /// <summary>
+    /// Removes a pending upload's record unless a completion took it first (then false): an abort and a
+    /// completion of one upload cannot both succeed, as the completion's transaction requires the record.
+    /// </summary>
+    public async Task<bool> TryAbortUploadAsync(string bookId, string uploadId, CancellationToken ct)
+    {
+        try
+        {
+            await db.DeleteItemAsync(new DeleteItemRequest { TableName = Table, Key = ChapterItems.UploadKey(bookId, uploadId), ConditionExpression = "attribute_exists(sk)" }, ct);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+    }
+
     public Task DeleteUploadAsync(string bookId, string uploadId, CancellationToken ct) =>
         db.DeleteItemAsync(new DeleteItemRequest { TableName = Table, Key = ChapterItems.UploadKey(bookId, uploadId) }, ct);
 
@@ -92,7 +109,7 @@ public sealed class ChapterStore(IAmazonDynamoDB db, IOptions<TableOptions> tabl
             new(new() { Put = new Put { TableName = Table, Item = ChapterItems.ToItem(chapter), ConditionExpression = "attribute_not_exists(sk)" } }, ChapterWrite.ChapterConflict),
             new(new() { Put = new Put { TableName = Table, Item = ClaimItem(book.Id, chapter.Number, chapter.Id), ConditionExpression = "attribute_not_exists(sk)" } }, ChapterWrite.NumberTaken),
             BookStep(BookUpdate(book, now, "ADD chapterCount :one, totalDurationSeconds :duration", values, nextNumber: true, sets, names)),
-            new(new() { Delete = new Delete { TableName = Table, Key = ChapterItems.UploadKey(book.Id, chapter.Id) } }));
+            new(new() { Delete = new Delete { TableName = Table, Key = ChapterItems.UploadKey(book.Id, chapter.Id), ConditionExpression = "attribute_exists(sk)" } }, ChapterWrite.UploadGone));
     }
 
     /// <summary>Moves a chapter to another number (unique within the book) and/or renames it.</summary>

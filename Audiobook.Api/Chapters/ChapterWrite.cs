@@ -13,4 +13,7 @@ public enum ChapterWrite
 
     /// <summary>The requested chapter number belongs to another chapter.</summary>
     NumberTaken,
+
+    /// <summary>The pending upload is gone: it was aborted.</summary>
+    UploadGone,
 }

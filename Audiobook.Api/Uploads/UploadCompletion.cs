@@ -39,6 +39,25 @@ public sealed class UploadCompletion(
                 : new CompletionOutcome.NotFound(Book: false);
         }
 
+        try
+        {
+            return await CheckAndAddAsync(book, upload, ct);
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.Forbidden)
+        {
+            // The object went away while it was checked (403 is S3's answer for a missing object to the
+            // API's role): the upload was aborted, or expired and swept.
+            logger.LogInformation("Upload {UploadId}: its object went away during completion ({Status})", upload.Id, ex.StatusCode);
+            return await chapters.GetUploadAsync(bookId, uploadId, ct) is null
+                ? new CompletionOutcome.NotFound(Book: false)
+                : new CompletionOutcome.Rejected(StatusCodes.Status422UnprocessableEntity, "Nothing uploaded",
+                    "The uploaded file is no longer stored. PUT the file again, then complete.", "missing");
+        }
+    }
+
+    /// <summary>Checks the stored object (size, MP4 content, metadata) and makes it the book's next chapter.</summary>
+    private async Task<CompletionOutcome> CheckAndAddAsync(Book book, PendingUpload upload, CancellationToken ct)
+    {
         var size = await audio.SizeAsync(upload.ObjectKey, ct);
         if (size is null)
         {
@@ -138,6 +157,9 @@ public sealed class UploadCompletion(
                     return new CompletionOutcome.Completed(chapter);
                 case ChapterWrite.ChapterConflict when await chapters.GetChapterAsync(book.Id, upload.Id, token) is { } winner:
                     return new CompletionOutcome.Completed(winner);
+                case ChapterWrite.UploadGone:
+                    // Aborted while it was inspected: the abort removes the object.
+                    return new CompletionOutcome.NotFound(Book: false);
             }
             var fresh = await books.GetAsync(book.OwnerId, book.Id, token);
             if (fresh is null)

@@ -28,6 +28,9 @@ public static class UploadsApi
         uploads.MapPost($"/{Ids.Route("uploadId")}/complete", Complete).WithName("CompleteUpload")
             .WithSummary("Check the stored file and make it a chapter (ready at once)")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        uploads.MapDelete($"/{Ids.Route("uploadId")}", Abort).WithName("AbortUpload")
+            .WithSummary("Give up an upload: its record and whatever was stored for it are removed")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return routes;
     }
 
@@ -86,6 +89,30 @@ public static class UploadsApi
             _ => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Upload not found",
                 detail: "There is no pending upload with this id (it expired, or was rejected and must be started again)."),
         };
+    }
+
+    /// <summary>
+    /// Removes a pending upload and its object. A completed upload is a chapter (409: delete the chapter);
+    /// an abort racing a completion loses or wins as a whole (<see cref="ChapterStore.TryAbortUploadAsync"/>).
+    /// </summary>
+    public static async Task<Results<NoContent, ProblemHttpResult>> Abort(
+        string bookId, string uploadId, HttpContext context, BookStore books, ChapterStore chapters, AudioStore audio, CancellationToken ct)
+    {
+        if (await books.GetAsync(context.User.UserId(), bookId, ct) is null)
+        {
+            return Problems.BookNotFound();
+        }
+        var upload = await chapters.GetUploadAsync(bookId, uploadId, ct);
+        if (upload is not null && await chapters.TryAbortUploadAsync(bookId, uploadId, ct))
+        {
+            await audio.DeleteAsync(upload.ObjectKey, ct);
+            return TypedResults.NoContent();
+        }
+        return await chapters.GetChapterAsync(bookId, uploadId, ct) is not null
+            ? TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Upload completed",
+                detail: "This upload is a chapter already; delete the chapter to remove it.")
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Upload not found",
+                detail: "There is no pending upload with this id.");
     }
 
     /// <summary>".m4a and .mp4", ".m4a, .mp4 and .m4b".</summary>
