@@ -22,15 +22,22 @@ public static class SsmParameterConfiguration
     /// </summary>
     public static SsmParameterSource? StartLoadingSsmParameters(string[] args)
     {
-        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build();
-        return StartLoadingSsmParameters(args, () => CreateClient(configuration));
+        var configuration = EarlyConfiguration(args);
+        return StartLoadingSsmParameters(configuration, () => CreateClient(configuration));
     }
 
-    internal static SsmParameterSource? StartLoadingSsmParameters(string[] args, Func<IAmazonSimpleSystemsManagement> createClient)
+    internal static SsmParameterSource? StartLoadingSsmParameters(string[] args, Func<IAmazonSimpleSystemsManagement> createClient) =>
+        StartLoadingSsmParameters(EarlyConfiguration(args), createClient);
+
+    private static SsmParameterSource? StartLoadingSsmParameters(IConfiguration configuration, Func<IAmazonSimpleSystemsManagement> createClient)
     {
-        var path = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build()[PathSetting];
+        var path = configuration[PathSetting];
         return IsWellFormed(path) ? SsmParameterSource.Start(path!, createClient, DeclaredSecrets.Keys) : null;
     }
+
+    /// <summary>What the process is told before the builder exists: its environment and command line.</summary>
+    private static IConfiguration EarlyConfiguration(string[] args) =>
+        new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build();
 
     /// <summary>
     /// The read of the parameters under the builder's <c>Secrets:ParameterPath</c> (none when the setting
