@@ -4,6 +4,7 @@ using Amazon.DynamoDBv2.Model;
 using Audiobook.Api.Books;
 using Audiobook.Api.Http;
 using Audiobook.Api.Media;
+using Audiobook.Api.Uploads;
 
 namespace Audiobook.Api.Chapters;
 
@@ -119,6 +120,11 @@ public static class ChapterItems
             item["title"] = new(upload.Title);
         }
         item["objectKey"] = new(upload.ObjectKey);
+        if (upload.Multipart is { } multipart)
+        {
+            item["multipartId"] = new(multipart.StorageUploadId);
+            item["partSizeBytes"] = BookItems.Number(multipart.Plan.PartSizeBytes);
+        }
         item["createdAt"] = new(upload.CreatedAt.ToString("O"));
         item["expiresAt"] = new(upload.ExpiresAt.ToString("O"));
         // DynamoDB's TTL removes forgotten uploads' records (the table's TimeToLiveSpecification).
@@ -126,14 +132,23 @@ public static class ChapterItems
         return item;
     }
 
-    public static PendingUpload UploadFromItem(Dictionary<string, AttributeValue> item) => new(
-        item["bookId"].S,
-        item["uploadId"].S,
-        item["fileName"].S,
-        item["contentType"].S,
-        long.Parse(item["sizeBytes"].N, CultureInfo.InvariantCulture),
-        item.TryGetValue("title", out var title) ? title.S : null,
-        item["objectKey"].S,
-        DateTimeOffset.Parse(item["createdAt"].S, CultureInfo.InvariantCulture),
-        DateTimeOffset.Parse(item["expiresAt"].S, CultureInfo.InvariantCulture));
+    public static PendingUpload UploadFromItem(Dictionary<string, AttributeValue> item)
+    {
+        var size = long.Parse(item["sizeBytes"].N, CultureInfo.InvariantCulture);
+        return new(
+            item["bookId"].S,
+            item["uploadId"].S,
+            item["fileName"].S,
+            item["contentType"].S,
+            size,
+            item.TryGetValue("title", out var title) ? title.S : null,
+            item["objectKey"].S,
+            DateTimeOffset.Parse(item["createdAt"].S, CultureInfo.InvariantCulture),
+            DateTimeOffset.Parse(item["expiresAt"].S, CultureInfo.InvariantCulture))
+        {
+            Multipart = item.TryGetValue("multipartId", out var multipartId)
+                ? new MultipartUpload(multipartId.S, new MultipartPlan(size, long.Parse(item["partSizeBytes"].N, CultureInfo.InvariantCulture)))
+                : null,
+        };
+    }
 }

@@ -1,3 +1,5 @@
+using Audiobook.Api.Uploads;
+
 namespace Audiobook.Api.Chapters;
 
 /// <summary>An upload the client was given a URL for and has not completed yet. Its id becomes the chapter's id.</summary>
@@ -10,4 +12,11 @@ public sealed record PendingUpload(
     string? Title,
     string ObjectKey,
     DateTimeOffset CreatedAt,
-    DateTimeOffset ExpiresAt);
+    DateTimeOffset ExpiresAt)
+{
+    /// <summary>Set when the file is sent in parts: S3's id of the multipart upload and how the file is cut.</summary>
+    public MultipartUpload? Multipart { get; init; }
+}
+
+/// <summary>S3's multipart upload behind one of ours.</summary>
+public sealed record MultipartUpload(string StorageUploadId, MultipartPlan Plan);

@@ -1,6 +1,7 @@
 using Amazon.S3;
 using Amazon.S3.Model;
 using Audiobook.Api.Media;
+using Audiobook.Api.Uploads;
 using Microsoft.Extensions.Options;
 
 namespace Audiobook.Api.Storage;
@@ -20,7 +21,11 @@ public sealed class AudioStore(IAmazonS3 s3, IOptions<StorageOptions> options, I
 
     /// <summary>The tag an uploaded object carries until its upload is completed; the bucket's
     /// lifecycle rule "abandoned-uploads" (aws/data.yaml) expires objects that still carry it.</summary>
-    public const string PendingTag = "audiobook-upload=pending";
+    public const string PendingTag = PendingTagKey + "=" + PendingTagValue;
+
+    private const string PendingTagKey = "audiobook-upload";
+
+    private const string PendingTagValue = "pending";
 
     /// <summary>
     /// A URL the client PUTs the bytes to, and the headers it must send (all signed): the Content-Type,
@@ -52,6 +57,96 @@ public sealed class AudioStore(IAmazonS3 s3, IOptions<StorageOptions> options, I
             request.Headers[name] = value;
         }
         return (s3.GetPreSignedURL(request), headers);
+    }
+
+    /// <summary>
+    /// Starts an S3 multipart upload whose object will carry the pending tag and the Content-Type. Only
+    /// the API can complete it, from the parts storage lists; the client is given part URLs only.
+    /// </summary>
+    public async Task<string> StartMultipartAsync(string key, string contentType, CancellationToken ct)
+    {
+        var started = await s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
+        {
+            BucketName = Bucket,
+            Key = key,
+            ContentType = contentType,
+            TagSet = [new Tag { Key = PendingTagKey, Value = PendingTagValue }],
+        }, ct);
+        return started.UploadId;
+    }
+
+    /// <summary>A URL the client PUTs one part to. Its size is signed (<c>Content-Length</c>): storage refuses any other.</summary>
+    public string PresignPart(string key, string storageUploadId, int partNumber, long sizeBytes, DateTimeOffset expiresAt)
+    {
+        var request = new GetPreSignedUrlRequest
+        {
+            BucketName = Bucket,
+            Key = key,
+            Verb = HttpVerb.PUT,
+            UploadId = storageUploadId,
+            PartNumber = partNumber,
+            Expires = expiresAt.UtcDateTime,
+            Protocol = Protocol,
+        };
+        request.Headers.ContentLength = sizeBytes;
+        return s3.GetPreSignedURL(request);
+    }
+
+    /// <summary>The parts storage holds for a multipart upload, in order, or null when S3 knows no such upload (completed or aborted).</summary>
+    public async Task<IReadOnlyList<StoredPart>?> ListPartsAsync(string key, string storageUploadId, CancellationToken ct)
+    {
+        var parts = new List<StoredPart>();
+        try
+        {
+            var request = new ListPartsRequest { BucketName = Bucket, Key = key, UploadId = storageUploadId, MaxParts = 1000 };
+            while (true)
+            {
+                var page = await s3.ListPartsAsync(request, ct);
+                parts.AddRange((page.Parts ?? []).Select(p => new StoredPart(p.PartNumber ?? 0, p.Size ?? 0, p.ETag)));
+                if (page.IsTruncated != true)
+                {
+                    return parts;
+                }
+                request.PartNumberMarker = page.NextPartNumberMarker?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+        catch (AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchUpload")
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Makes the parts one object; false when S3 knows no such upload any more (a concurrent completion, or an abort).</summary>
+    public async Task<bool> CompleteMultipartAsync(string key, string storageUploadId, IEnumerable<StoredPart> parts, CancellationToken ct)
+    {
+        try
+        {
+            await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+            {
+                BucketName = Bucket,
+                Key = key,
+                UploadId = storageUploadId,
+                PartETags = [.. parts.Select(p => new PartETag(p.PartNumber, p.ETag))],
+            }, ct);
+            return true;
+        }
+        catch (AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchUpload")
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Discards a multipart upload's parts; one S3 no longer knows is already gone.</summary>
+    public async Task AbortMultipartAsync(string key, string storageUploadId, CancellationToken ct)
+    {
+        try
+        {
+            await s3.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = Bucket, Key = key, UploadId = storageUploadId }, ct);
+        }
+        catch (AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchUpload")
+        {
+            logger.LogInformation("Multipart upload of {Key} was already gone when aborted", key);
+        }
     }
 
     /// <summary>Removes the pending tag: the object is a chapter's now and the lifecycle rule leaves it alone.</summary>

@@ -7,7 +7,8 @@ public abstract record CompletionOutcome
 {
     public sealed record Completed(Chapter Chapter) : CompletionOutcome;
 
-    public sealed record Rejected(int Status, string Title, string Detail, string Reason) : CompletionOutcome;
+    /// <summary>A refusal; <paramref name="Extensions"/> are further members of the problem (the parts that are missing).</summary>
+    public sealed record Rejected(int Status, string Title, string Detail, string Reason, IReadOnlyDictionary<string, object?>? Extensions = null) : CompletionOutcome;
 
     public sealed record NotFound(bool Book) : CompletionOutcome;
 }

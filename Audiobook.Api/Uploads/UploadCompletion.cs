@@ -41,6 +41,10 @@ public sealed class UploadCompletion(
 
         try
         {
+            if (upload.Multipart is { } multipart && await AssembleAsync(upload, multipart, ct) is { } unassembled)
+            {
+                return unassembled;
+            }
             return await CheckAndAddAsync(book, upload, ct);
         }
         catch (AmazonS3Exception ex) when (ex.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.Forbidden)
@@ -53,6 +57,61 @@ public sealed class UploadCompletion(
                 : new CompletionOutcome.Rejected(StatusCodes.Status422UnprocessableEntity, "Nothing uploaded",
                     "The uploaded file is no longer stored. PUT the file again, then complete.", "missing");
         }
+    }
+
+    /// <summary>
+    /// Makes the stored parts one object, from what storage lists (the client sends no ETags): null when
+    /// the object is there to check, or why not. A missing or wrong-sized part keeps the upload open:
+    /// the client sends those parts and completes again.
+    /// </summary>
+    private async Task<CompletionOutcome?> AssembleAsync(PendingUpload upload, MultipartUpload multipart, CancellationToken ct)
+    {
+        if (await audio.SizeAsync(upload.ObjectKey, ct) is not null)
+        {
+            return null; // assembled by an earlier or concurrent completion
+        }
+        var parts = await audio.ListPartsAsync(upload.ObjectKey, multipart.StorageUploadId, ct);
+        if (parts is not null)
+        {
+            var (missing, wrongSize) = multipart.Plan.Check(parts);
+            if (missing.Count > 0 || wrongSize.Count > 0)
+            {
+                logger.LogInformation("Upload {UploadId}: {Missing} parts missing, {WrongSize} of the wrong size", upload.Id, missing.Count, wrongSize.Count);
+                return PartsMissing(multipart.Plan, missing, wrongSize);
+            }
+            if (await audio.CompleteMultipartAsync(upload.ObjectKey, multipart.StorageUploadId, parts, ct))
+            {
+                return null;
+            }
+        }
+        // Storage knows no such multipart upload: a concurrent completion assembled it, or it was aborted.
+        if (await audio.SizeAsync(upload.ObjectKey, ct) is not null)
+        {
+            return null;
+        }
+        return await chapters.GetUploadAsync(upload.BookId, upload.Id, ct) is null
+            ? new CompletionOutcome.NotFound(Book: false)
+            : await RejectAsync(upload, StatusCodes.Status422UnprocessableEntity, "Upload expired",
+                "Storage discarded this upload's parts (it was open longer than a multipart upload may be). Start a new upload.", "parts-gone", ct);
+    }
+
+    private static CompletionOutcome.Rejected PartsMissing(MultipartPlan plan, IReadOnlyList<int> missing, IReadOnlyList<int> wrongSize)
+    {
+        static string List(IReadOnlyList<int> numbers) =>
+            string.Join(", ", numbers.Take(20)) + (numbers.Count > 20 ? $" and {numbers.Count - 20} more" : "");
+        var said = new List<string>();
+        if (missing.Count > 0)
+        {
+            said.Add($"part{(missing.Count == 1 ? "" : "s")} {List(missing)} {(missing.Count == 1 ? "is" : "are")} not stored");
+        }
+        if (wrongSize.Count > 0)
+        {
+            said.Add($"part{(wrongSize.Count == 1 ? "" : "s")} {List(wrongSize)} {(wrongSize.Count == 1 ? "has" : "have")} the wrong size " +
+                $"(each part has {plan.PartSizeBytes} bytes, the last {plan.SizeOf(plan.PartCount)})");
+        }
+        var detail = $"Of {plan.PartCount} parts, {string.Join("; ", said)}. Send {(missing.Count + wrongSize.Count == 1 ? "it" : "them")}, then complete again.";
+        return new CompletionOutcome.Rejected(StatusCodes.Status422UnprocessableEntity, "Parts missing", detail, "parts-missing",
+            new Dictionary<string, object?> { ["missingParts"] = missing.ToArray(), ["wrongSizeParts"] = wrongSize.ToArray() });
     }
 
     /// <summary>Checks the stored object (size, MP4 content, metadata) and makes it the book's next chapter.</summary>

@@ -23,18 +23,24 @@ public static class UploadsApi
     public static IEndpointRouteBuilder MapUploadsApi(this IEndpointRouteBuilder routes)
     {
         var uploads = routes.MapGroup($"/api/v1/books/{Ids.Route("bookId")}/uploads").WithTags("Uploads");
-        uploads.MapPost("/", Create).WithName("CreateUpload").WithSummary("Get a presigned URL to PUT one chapter's audio to")
+        uploads.MapPost("/", Create).WithName("CreateUpload").WithSummary("Get a presigned URL to PUT one chapter's audio to, or a multipart ticket for a large file")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         uploads.MapPost($"/{Ids.Route("uploadId")}/complete", Complete).WithName("CompleteUpload")
             .WithSummary("Check the stored file and make it a chapter (ready at once)")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        uploads.MapPost($"/{Ids.Route("uploadId")}/parts", MultipartUploads.SignParts).WithName("SignUploadParts")
+            .WithSummary("Presigned URLs for parts of a multipart upload (at most 100 per call)")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        uploads.MapGet($"/{Ids.Route("uploadId")}/parts", MultipartUploads.ListParts).WithName("ListUploadParts")
+            .WithSummary("The parts storage holds: resume by sending only the others")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         uploads.MapDelete($"/{Ids.Route("uploadId")}", Abort).WithName("AbortUpload")
             .WithSummary("Give up an upload: its record and whatever was stored for it are removed")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return routes;
     }
 
-    public static async Task<Results<Created<UploadTicket>, ValidationProblem, ProblemHttpResult>> Create(
+    public static async Task<Results<Created<UploadTicket>, Created<MultipartUploadTicket>, ValidationProblem, ProblemHttpResult>> Create(
         string bookId, CreateUploadRequest request, HttpContext context, BookStore books, ChapterStore chapters, AudioStore audio,
         IOptions<UploadOptions> options, TimeProvider time, CancellationToken ct)
     {
@@ -54,7 +60,8 @@ public static class UploadsApi
         {
             return Unsupported($"contentType must be one of {string.Join(", ", UploadRules.ContentTypes.Order())}.");
         }
-        var max = options.Value.MaxSizeBytes;
+        var settings = options.Value;
+        var max = settings.MaxSizeBytes;
         if (request.SizeBytes > max)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "File too large",
@@ -68,13 +75,23 @@ public static class UploadsApi
         }
         var now = time.GetUtcNow();
         var id = Ids.New();
-        var upload = new PendingUpload(book.Id, id, fileName.Name, contentType, request.SizeBytes!.Value, title,
-            AudioStore.ChapterKey(book.Id, id, fileName.Extension), now, now + options.Value.UrlLifetime);
+        var size = request.SizeBytes!.Value;
+        var inParts = request.Multipart == true || size > settings.MultipartThresholdBytes;
+        var upload = new PendingUpload(book.Id, id, fileName.Name, contentType, size, title,
+            AudioStore.ChapterKey(book.Id, id, fileName.Extension), now, now + (inParts ? settings.MultipartLifetime : settings.UrlLifetime));
+        var location = $"/api/v1/books/{book.Id}/uploads/{id}";
+        if (inParts)
+        {
+            var plan = MultipartPlan.For(size, settings.PartSizeBytes);
+            upload = upload with { Multipart = new MultipartUpload(await audio.StartMultipartAsync(upload.ObjectKey, contentType, ct), plan) };
+            await chapters.PutUploadAsync(upload, ct);
+            return TypedResults.Created(location, new MultipartUploadTicket(id, "MULTIPART", plan.PartSizeBytes, plan.PartCount, upload.ExpiresAt));
+        }
         await chapters.PutUploadAsync(upload, ct);
 
         var (url, headers) = audio.PresignUpload(upload.ObjectKey, contentType, upload.SizeBytes, upload.ExpiresAt);
         var ticket = new UploadTicket(id, url, "PUT", headers, upload.ExpiresAt);
-        return TypedResults.Created($"/api/v1/books/{book.Id}/uploads/{id}", ticket);
+        return TypedResults.Created(location, ticket);
     }
 
     public static async Task<Results<Created<ChapterResponse>, ProblemHttpResult>> Complete(
@@ -84,7 +101,7 @@ public static class UploadsApi
         {
             CompletionOutcome.Completed done => TypedResults.Created($"/api/v1/books/{bookId}/chapters/{done.Chapter.Id}", done.Chapter.ToResponse()),
             CompletionOutcome.Rejected rejected => TypedResults.Problem(statusCode: rejected.Status, title: rejected.Title, detail: rejected.Detail,
-                extensions: new Dictionary<string, object?> { ["reason"] = rejected.Reason }),
+                extensions: new Dictionary<string, object?>(rejected.Extensions ?? new Dictionary<string, object?>()) { ["reason"] = rejected.Reason }),
             CompletionOutcome.NotFound { Book: true } => Problems.BookNotFound(),
             _ => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Upload not found",
                 detail: "There is no pending upload with this id (it expired, or was rejected and must be started again)."),
@@ -105,6 +122,11 @@ public static class UploadsApi
         var upload = await chapters.GetUploadAsync(bookId, uploadId, ct);
         if (upload is not null && await chapters.TryAbortUploadAsync(bookId, uploadId, ct))
         {
+            if (upload.Multipart is { } multipart)
+            {
+                await audio.AbortMultipartAsync(upload.ObjectKey, multipart.StorageUploadId, ct);
+            }
+            // A multipart upload may have been assembled already by a completion that lost to this abort.
             await audio.DeleteAsync(upload.ObjectKey, ct);
             return TypedResults.NoContent();
         }

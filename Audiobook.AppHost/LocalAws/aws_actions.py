@@ -5,7 +5,7 @@ calls, SSM parameters, STS); any other call needs "<service>:<Operation>" on "*"
 more than the operation's own name, so does this:
 - DynamoDB transactions and batches are authorized item by item, per table (a role needs
   dynamodb:PutItem / UpdateItem / DeleteItem / ConditionCheckItem, not TransactWriteItems);
-- an object PUT with tags also needs s3:PutObjectTagging; a multi-object delete needs
+- an object PUT, or a multipart upload started, with tags also needs s3:PutObjectTagging; a multi-object delete needs
   s3:DeleteObject on every key it names; removing an object's tags is s3:DeleteObjectTagging.
 """
 import json
@@ -117,5 +117,8 @@ def _s3(request):
                   else "DeleteObjectVersion" if "versionId" in query else "DeleteObject")
         return [(f"s3:{action}", object_arn)]
     if method == "POST":
-        return [("s3:PutObject", object_arn)]  # multipart create and complete
+        needs = [("s3:PutObject", object_arn)]  # multipart create and complete
+        if request.headers.get("x-amz-tagging"):
+            needs.append(("s3:PutObjectTagging", object_arn))
+        return needs
     return [("s3:Unknown", object_arn)]

@@ -41,11 +41,36 @@ public sealed class PaddedMp4 : IByteSource
     {
         var count = (int)Math.Clamp(Length - offset, 0, destination.Length);
         var span = destination.Span[..count];
-        for (var i = 0; i < count; i++)
+        var paddingEnd = head.Length + padding;
+        while (!span.IsEmpty)
         {
-            var at = offset + i;
-            span[i] = at < head.Length ? head[at] : at < head.Length + padding ? (byte)0 : tail[at - head.Length - padding];
+            int n;
+            if (offset < head.Length)
+            {
+                n = (int)Math.Min(span.Length, head.Length - offset);
+                head.AsSpan((int)offset, n).CopyTo(span);
+            }
+            else if (offset < paddingEnd)
+            {
+                n = (int)Math.Min(span.Length, paddingEnd - offset);
+                span[..n].Clear();
+            }
+            else
+            {
+                n = span.Length;
+                tail.AsSpan((int)(offset - paddingEnd), n).CopyTo(span);
+            }
+            span = span[n..];
+            offset += n;
         }
         return ValueTask.FromResult(count);
+    }
+
+    /// <summary>The whole file in memory (for sizes a test can hold).</summary>
+    public byte[] ToArray()
+    {
+        var bytes = new byte[Length];
+        _ = ReadAsync(0, bytes, CancellationToken.None);
+        return bytes;
     }
 }

@@ -144,6 +144,18 @@ public sealed class AppHostFixture : IAsyncLifetime
         return [.. (listed.S3Objects ?? []).Select(o => o.Key)];
     }
 
+    /// <summary>The keys of the multipart uploads storage holds open under one book's prefix.</summary>
+    public async Task<List<string>> OpenMultipartUploadsAsync(string bookId)
+    {
+        using var s3 = CreateS3Client();
+        var listed = await s3.ListMultipartUploadsAsync(new Amazon.S3.Model.ListMultipartUploadsRequest
+        {
+            BucketName = Setting("Storage__BucketName"),
+            Prefix = $"books/{bookId}/",
+        }, TestContext.Current.CancellationToken);
+        return [.. (listed.MultipartUploads ?? []).Select(u => u.Key)];
+    }
+
     /// <summary>
     /// One run of the AppHost's lifecycle sweep (LocalAws/lifecycle_sweep.py) as if it were
     /// <paramref name="now"/>, limited to keys containing <paramref name="only"/> so other tests' data is left alone.
