@@ -33,6 +33,10 @@ public static class LocalAwsExtensions
             })
             .WithEnvironment("EMULATOR_ACCESS_KEY_ID", OwnerAccessKeyId)
             .WithEnvironment("EMULATOR_SECRET_ACCESS_KEY", OwnerSecretAccessKey)
+            // Part bodies (8-64 MiB) are allocated and freed on a new thread per request. glibc would raise
+            // its mmap threshold after the first free and keep later ones in fragmented heaps: 5 GiB of
+            // parts peaked at 417 MB this way, and at 324 MB (settling at 105 MB) with the threshold held.
+            .WithEnvironment("MALLOC_MMAP_THRESHOLD_", "1048576")
             .WithHttpHealthCheck("/moto-api/");
         return moto.AsEndpointResource();
     }

@@ -3,8 +3,9 @@ bucket's lifecycle rules and items by DynamoDB Time to Live.
 
 The rules are read from the emulator, where aws/provision.sh put them from aws/data.yaml; nothing
 here repeats them. Only what the template uses is supported: current-version expiration after N
-days, filtered by prefix and/or tags, and TTL on an epoch-seconds attribute. Days are counted from
-an object's LastModified, as S3 does (S3 rounds to the next midnight UTC; this sweep does not).
+days, filtered by prefix and/or tags; aborting multipart uploads N days after they were started;
+and TTL on an epoch-seconds attribute. Days are counted from an object's LastModified or an
+upload's Initiated, as S3 does (S3 rounds to the next midnight UTC; this sweep does not).
 
     python lifecycle_sweep.py --every 60                  # the AppHost runs this
     python lifecycle_sweep.py --now 2030-01-01T00:00:00Z --only BOOKID
@@ -36,7 +37,34 @@ def rule_filter(rule):
     return prefix, {t["Key"]: t["Value"] for t in tags}
 
 
+def abort_rules(s3, bucket):
+    try:
+        rules = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+    except ClientError:
+        return []
+    return [r for r in rules if r.get("Status") == "Enabled" and "AbortIncompleteMultipartUpload" in r]
+
+
+def abort_stale_uploads(s3, bucket, now, only):
+    """Multipart uploads started more than the rule's days ago are aborted: their parts go."""
+    rules = [(rule_filter(r)[0], r["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"], r.get("ID", "?"))
+             for r in abort_rules(s3, bucket)]
+    aborted = 0
+    for page in s3.get_paginator("list_multipart_uploads").paginate(Bucket=bucket) if rules else []:
+        for upload in page.get("Uploads", []):
+            if only not in upload["Key"]:
+                continue
+            for prefix, days, rule_id in rules:
+                if upload["Key"].startswith(prefix) and upload["Initiated"] + datetime.timedelta(days=days) <= now:
+                    s3.abort_multipart_upload(Bucket=bucket, Key=upload["Key"], UploadId=upload["UploadId"])
+                    print(f"s3://{bucket}/{upload['Key']}: multipart upload aborted by lifecycle rule {rule_id}", flush=True)
+                    aborted += 1
+                    break
+    return aborted
+
+
 def sweep_bucket(s3, bucket, now, only):
+    abort_stale_uploads(s3, bucket, now, only)
     rules = [(rule_filter(r), r["Expiration"]["Days"], r.get("ID", "?")) for r in expiring_rules(s3, bucket)]
     if not rules:
         return 0

@@ -15,6 +15,10 @@ presigned URLs are verified for everyone (iam_gate.py): signature, signed header
 4. A transaction copies the items it names, not whole tables (dynamodb_transactions.py): its cost
 does not grow with the table, as in DynamoDB.
 
+5. Objects are served and assembled without reading them whole (s3_objects.py): a ranged GET reads
+its range, a multipart completion copies parts file to file, and open multipart uploads say when
+they were started, so the lifecycle sweep can abort abandoned ones.
+
 Usage: python3 moto_server.py -H 127.0.0.1 -p PORT   (the same flags as moto_server)
 """
 import argparse
@@ -28,9 +32,11 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_ba
 from werkzeug.serving import run_simple
 
 import dynamodb_transactions
+import s3_objects
 from iam_gate import IamGate
 
 dynamodb_transactions.install()
+s3_objects.install()
 
 dynamodb_lock = threading.Lock()
 moto_app = DomainDispatcherApplication(create_backend_app)

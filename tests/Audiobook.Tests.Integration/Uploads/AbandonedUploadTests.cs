@@ -67,6 +67,32 @@ public sealed class AbandonedUploadTests(AppHostFixture apphost)
     }
 
     [Fact]
+    public async Task Multipart_uploads_left_open_are_aborted_a_day_after_they_started_and_cannot_complete()
+    {
+        using var user = await CreateAsync(apphost);
+        var bookId = IdOf(await user.CreateBookAsync());
+        var file = Audiobook.Load.PaddedMp4.MoovAtEnd(Mp4Samples.Read("moov-at-end.m4a"), 12L * 1024 * 1024);
+        var ticket = await ReadAsync(await user.Http.PostAsync($"/api/v1/books/{bookId}/uploads",
+            System.Net.Http.Json.JsonContent.Create(new { fileName = "book.m4a", contentType = "audio/mp4", sizeBytes = file.Length, multipart = true }), Token),
+            HttpStatusCode.Created);
+        var sender = new Audiobook.Load.MultipartSender(user.Http, bookId, ticket["uploadId"]!.GetValue<string>());
+        var part = (await sender.SignAsync([1], Token))[0]!;
+        Assert.Equal(HttpStatusCode.OK, await sender.PutPartAsync(part["url"]!.GetValue<string>(), file, 0, part["sizeBytes"]!.GetValue<long>(), Token));
+
+        await apphost.SweepLifecycleAsync(DateTimeOffset.UtcNow.AddHours(23), bookId); // started less than a day ago: kept
+        Assert.Single(await apphost.OpenMultipartUploadsAsync(bookId));
+        Assert.Equal([1], await sender.StoredPartsAsync(Token));
+
+        await apphost.SweepLifecycleAsync(DateTimeOffset.UtcNow.AddHours(25), bookId);
+
+        Assert.Empty(await apphost.OpenMultipartUploadsAsync(bookId));
+        var problem = await ExpectProblem(await user.CompleteAsync(bookId, ticket["uploadId"]!.GetValue<string>()), HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("parts-gone", problem["reason"]!.GetValue<string>());
+        Assert.Empty(await apphost.UploadRecordsAsync(bookId));
+        Assert.Empty(await apphost.AudioKeysAsync(bookId));
+    }
+
+    [Fact]
     public async Task The_apphost_runs_the_sweep_against_the_emulator_with_the_rules_of_the_template()
     {
         await apphost.App.ResourceNotifications.WaitForResourceAsync("lifecycle", Aspire.Hosting.ApplicationModel.KnownResourceStates.Running, Token)
