@@ -7,7 +7,8 @@ moto keeps every object in a spooled temporary file (on disk above a few MB), bu
    answered: the range, or the whole object in 1 MiB chunks as the client takes them;
 2. it completes a multipart upload by joining the parts in memory (twice, with a checksum over the
    whole), then writing that into a new object: a 5 GiB upload needed >10 GB. Here the parts are
-   copied file to file, 1 MiB at a time, and their files are dropped once the object holds them;
+   copied file to file, 1 MiB at a time, into the file the new object is stored with (it appears
+   whole, as in S3), and the parts' files are dropped once the object holds them;
 3. it answers every ListMultipartUploads with the same "Initiated" date of 2010, so no lifecycle rule
    could tell an abandoned upload from a fresh one. Here an upload remembers when it was started.
 
@@ -17,6 +18,7 @@ import datetime
 import hashlib
 import re
 import shutil
+import tempfile
 import threading
 
 from moto.s3 import models, responses
@@ -25,6 +27,7 @@ from moto.settings import S3_UPLOAD_PART_MIN_SIZE
 
 CHUNK = 1024 * 1024
 _serving_get = threading.local()
+_assembled = threading.local()
 _completing = threading.Lock()
 
 
@@ -62,7 +65,21 @@ def _lazy_value(original):
     def value(self):
         return LazyBody(self) if getattr(_serving_get, "active", False) else original.fget(self)
 
-    return property(value, original.fset)
+    def set_value(self, new_value):
+        # An assembled multipart object: its file becomes the new key's before the key is stored, so
+        # nobody ever sees the object half written.
+        prepared = getattr(_assembled, "file", None)
+        if prepared is None:
+            original.fset(self, new_value)
+            return
+        _assembled.file = None
+        self._value_buffer.close()
+        self._value_buffer, self.contentsize, backend, tags = prepared
+        # Tagged before it is stored too: a completion racing this one must not see it untagged, remove
+        # the (pending) tags, and have them put back after.
+        backend.put_object_tagging(self, tags)
+
+    return property(value, set_value)
 
 
 def _lazy_get_object(original):
@@ -128,17 +145,18 @@ def complete_multipart_upload(self, bucket_name, multipart_id, body):
         digests = b"".join(bytes.fromhex(p.etag.replace('"', "")) for p in chosen)
         etag = f"{hashlib.md5(digests, usedforsecurity=False).hexdigest()}-{len(chosen)}"
 
-        key = self.put_object(bucket_name, multipart.key_name, b"", storage=multipart.storage, etag=etag,
-                              multipart=multipart, encryption=multipart.sse_encryption, kms_key_id=multipart.kms_key_id)
-        with key.lock:
-            target = key._value_buffer
-            for part in chosen:
-                with part.lock:
-                    part._value_buffer.seek(0)
-                    shutil.copyfileobj(part._value_buffer, target, CHUNK)
-            key.contentsize = sum(p.contentsize for p in chosen)
+        assembled = tempfile.SpooledTemporaryFile(models.get_s3_default_key_buffer_size())
+        for part in chosen:
+            with part.lock:
+                part._value_buffer.seek(0)
+                shutil.copyfileobj(part._value_buffer, assembled, CHUNK)
+        _assembled.file = (assembled, sum(p.contentsize for p in chosen), self, multipart.tags)
+        try:
+            key = self.put_object(bucket_name, multipart.key_name, b"", storage=multipart.storage, etag=etag,
+                                  multipart=multipart, encryption=multipart.sse_encryption, kms_key_id=multipart.kms_key_id)
+        finally:
+            _assembled.file = None
         key.set_metadata(multipart.metadata)
-        self.put_object_tagging(key, multipart.tags)
         self.put_object_acl(bucket_name=bucket_name, key_name=key.name, acl=multipart.acl, disable_notification=True)
         # The object holds the bytes now: the parts' files go (the part list stays, for HEAD ?partNumber).
         multipart.dispose()
