@@ -1,5 +1,6 @@
 using Audiobook.Api.Extensions;
 using Audiobook.Api.Http;
+using Audiobook.Api.Quotas;
 using Audiobook.Api.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -164,12 +165,16 @@ public static class AccountsApi
     private static ProblemHttpResult SessionEnded(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Session ended", detail: detail);
 
-    public static async Task<Results<Ok<AccountResponse>, ProblemHttpResult>> Me(HttpContext context, UserStore users, CancellationToken ct)
+    /// <summary>The account, with what it uses of its limits (<see cref="QuotaOptions"/>).</summary>
+    public static async Task<Results<Ok<AccountWithUsage>, ProblemHttpResult>> Me(HttpContext context, UserStore users, UsageStore usage, CancellationToken ct)
     {
         var user = await users.FindByIdAsync(context.User.UserId(), ct);
-        return user is null
-            ? TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Account not found", detail: "The account of this token no longer exists.")
-            : TypedResults.Ok(user.ToResponse());
+        if (user is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Account not found", detail: "The account of this token no longer exists.");
+        }
+        var account = user.ToResponse();
+        return TypedResults.Ok(new AccountWithUsage(account.Id, account.Email, account.DisplayName, await usage.GetAsync(user.Id, ct), usage.Limits));
     }
 
     private static readonly User Decoy = new("decoy", "decoy@invalid", "decoy", "", DateTimeOffset.UnixEpoch);

@@ -22,6 +22,9 @@ public sealed record Book(
     /// <summary>The book's cover picture in the bucket, when it has one (uploaded, or copied from a file's own).</summary>
     public BookCover? Cover { get; init; }
 
+    /// <summary>The bytes of its chapters' audio (what its deletion gives back to the owner's quota).</summary>
+    public long SizeBytes { get; init; }
+
     public BookResponse ToResponse() =>
         new(Id, Title, Author, Narrator, Description, Language, ChapterCount, Math.Round(TotalDurationSeconds, 3), CreatedAt, UpdatedAt, Cover is not null);
 }

@@ -52,7 +52,11 @@ public static class BookItems
         DateTimeOffset.Parse(item["updatedAt"].S, CultureInfo.InvariantCulture))
     {
         Cover = CoverFromItem(item),
+        SizeBytes = item.TryGetValue(SizeBytesAttribute, out var size) ? long.Parse(size.N, CultureInfo.InvariantCulture) : 0,
     };
+
+    /// <summary>The sum of the book's chapters' sizes, kept by the transactions that add and delete them.</summary>
+    public const string SizeBytesAttribute = "sizeBytes";
 
     public static BookCover? CoverFromItem(Dictionary<string, AttributeValue> item) =>
         item.TryGetValue(CoverKey, out var key) && item.TryGetValue(CoverType, out var type) ? new BookCover(key.S, type.S) : null;

@@ -1,32 +1,47 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using Audiobook.Api.Quotas;
 using Audiobook.Api.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Audiobook.Api.Books;
 
 /// <summary>Books in DynamoDB: one partition per owner, so every read is scoped to its owner by key.</summary>
-public sealed class BookStore(IAmazonDynamoDB db, IOptions<TableOptions> tables)
+public sealed class BookStore(IAmazonDynamoDB db, IOptions<TableOptions> tables, UsageStore usage)
 {
     public string Table => tables.Value.Books;
 
-    public Task CreateAsync(Book book, CancellationToken ct) =>
-        db.PutItemAsync(new PutItemRequest
+    /// <summary>Creates the book and counts it in its owner's usage, together; false (nothing written) when the owner has as many books as allowed.</summary>
+    public async Task<bool> CreateAsync(Book book, CancellationToken ct)
+    {
+        try
         {
-            TableName = Table,
-            Item = BookItems.ToItem(book),
-            ConditionExpression = "attribute_not_exists(bookId)",
-        }, ct);
+            await db.TransactWriteItemsAsync(new TransactWriteItemsRequest
+            {
+                TransactItems =
+                [
+                    new() { Put = new Put { TableName = Table, Item = BookItems.ToItem(book), ConditionExpression = "attribute_not_exists(bookId)" } },
+                    new() { Update = usage.BookAdded(book.OwnerId) },
+                ],
+            }, ct);
+            return true;
+        }
+        catch (TransactionCanceledException ex) when (ex.CancellationReasons is [_, { Code: "ConditionalCheckFailed" }])
+        {
+            return false;
+        }
+    }
 
     /// <summary>
-    /// Creates the book and remembers the idempotency key (Users table, IDEMPOTENCY#owner#key, TTL) in one
-    /// transaction. When the key was already used, nothing is written and the first use is returned.
+    /// Creates the book, counts it, and remembers the idempotency key (Users table, IDEMPOTENCY#owner#key, TTL)
+    /// in one transaction. When the key was already used, nothing is written and the first use is returned;
+    /// at the owner's limit of books, nothing is written and BookId is null.
     /// </summary>
-    public async Task<(bool Created, string BookId, string Fingerprint)> CreateOnceAsync(Book book, string key, string fingerprint, DateTimeOffset now, CancellationToken ct)
+    public async Task<(bool Created, string? BookId, string Fingerprint)> CreateOnceAsync(Book book, string key, string fingerprint, DateTimeOffset now, CancellationToken ct)
     {
         var marker = new Dictionary<string, AttributeValue> { ["pk"] = new($"IDEMPOTENCY#{book.OwnerId}#{key}") };
         // Two retries of the same request racing in DynamoDB collide: one wins, the other sees its marker next time.
-        return await WriteRetry.ExecuteAsync("create the book", async token =>
+        return await WriteRetry.ExecuteAsync<(bool, string?, string)>("create the book", async token =>
         {
             try
             {
@@ -46,14 +61,20 @@ public sealed class BookStore(IAmazonDynamoDB db, IOptions<TableOptions> tables)
                             },
                             ConditionExpression = "attribute_not_exists(pk)",
                         } },
+                        new() { Update = usage.BookAdded(book.OwnerId) },
                     ],
                 }, token);
                 return (true, book.Id, fingerprint);
             }
-            catch (TransactionCanceledException ex) when (ex.CancellationReasons is [_, { Code: "ConditionalCheckFailed" }])
+            catch (TransactionCanceledException ex) when (ex.CancellationReasons is [_, { Code: "ConditionalCheckFailed" }, _])
             {
+                // The key's first use wins over the limit: a retry gets the book the first request made.
                 var first = await db.GetItemAsync(new GetItemRequest { TableName = tables.Value.Users, Key = marker, ConsistentRead = true }, token);
                 return (false, first.Item["bookId"].S, first.Item["fingerprint"].S);
+            }
+            catch (TransactionCanceledException ex) when (ex.CancellationReasons is [_, _, { Code: "ConditionalCheckFailed" }])
+            {
+                return (false, null, fingerprint);
             }
         }, ct);
     }
@@ -135,25 +156,41 @@ public sealed class BookStore(IAmazonDynamoDB db, IOptions<TableOptions> tables)
         }
     }
 
-    /// <summary>Deletes the book record; returns what it was (its cover is the caller's to delete), or null when there was none.</summary>
-    public async Task<Book?> DeleteAsync(string ownerId, string bookId, CancellationToken ct)
-    {
-        try
+    /// <summary>
+    /// Deletes the book record and takes it and its chapters' bytes out of its owner's usage, together;
+    /// returns what it was (its cover is the caller's to delete), or null when there was none. A book
+    /// changed meanwhile (a chapter completed) is read again, so the bytes given back are its own.
+    /// </summary>
+    public async Task<Book?> DeleteAsync(string ownerId, string bookId, CancellationToken ct) =>
+        await WriteRetry.ExecuteAsync<Book?>("delete the book", async token =>
         {
-            var response = await db.DeleteItemAsync(new DeleteItemRequest
+            if (await GetAsync(ownerId, bookId, token) is not { } book)
             {
-                TableName = Table,
-                Key = BookItems.Key(ownerId, bookId),
-                ConditionExpression = "attribute_exists(bookId)",
-                ReturnValues = ReturnValue.ALL_OLD,
-            }, ct);
-            return BookItems.FromItem(response.Attributes);
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return null;
-        }
-    }
+                return null;
+            }
+            try
+            {
+                await db.TransactWriteItemsAsync(new TransactWriteItemsRequest
+                {
+                    TransactItems =
+                    [
+                        new() { Delete = new Delete
+                        {
+                            TableName = Table,
+                            Key = BookItems.Key(ownerId, bookId),
+                            ConditionExpression = "version = :read",
+                            ExpressionAttributeValues = new() { [":read"] = BookItems.Number(book.Version) },
+                        } },
+                        new() { Update = usage.BookRemoved(ownerId, book.SizeBytes) },
+                    ],
+                }, token);
+                return book;
+            }
+            catch (TransactionCanceledException ex) when (ex.CancellationReasons.Any(r => r.Code is "ConditionalCheckFailed" or "TransactionConflict"))
+            {
+                throw WriteRetry.Again();
+            }
+        }, ct);
 
     /// <summary>
     /// Sets (or, with null, removes) the book's cover and bumps its version. Returns the book as it is

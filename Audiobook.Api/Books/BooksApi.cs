@@ -1,5 +1,6 @@
 using Audiobook.Api.Accounts;
 using Audiobook.Api.Http;
+using Audiobook.Api.Quotas;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 
@@ -22,7 +23,7 @@ public static class BooksApi
     public static IEndpointRouteBuilder MapBooksApi(this IEndpointRouteBuilder routes)
     {
         var books = routes.MapGroup("/api/v1/books").WithTags("Books");
-        books.MapPost("/", Create).WithName("CreateBook").WithSummary("Create a book");
+        books.MapPost("/", Create).WithName("CreateBook").WithSummary("Create a book").ProducesProblem(StatusCodes.Status403Forbidden);
         books.MapGet("/", List).WithName("ListBooks").WithSummary("The signed-in user's books, newest first, paged by cursor");
         var book = books.MapGroup("/" + Ids.Route("bookId"));
         book.MapGet("/", Get).WithName("GetBook").WithSummary("One book");
@@ -33,7 +34,7 @@ public static class BooksApi
     }
 
     public static async Task<Results<Created<BookResponse>, ValidationProblem, ProblemHttpResult>> Create(
-        CreateBookRequest request, HttpContext context, BookStore store, TimeProvider time, CancellationToken ct)
+        CreateBookRequest request, HttpContext context, BookStore store, UsageStore usage, TimeProvider time, CancellationToken ct)
     {
         var errors = new FieldErrors();
         var (title, author, narrator, description, language) = request.Validate(errors);
@@ -50,12 +51,19 @@ public static class BooksApi
         var book = new Book(context.User.UserId(), Ids.New(), title!, author!, narrator, description, language, 0, 0, 1, 1, now, now);
         if (key.Length == 0)
         {
-            await store.CreateAsync(book, ct);
+            if (!await store.CreateAsync(book, ct))
+            {
+                return (await usage.RefuseBookAsync(book.OwnerId, ct)).ToProblem();
+            }
         }
         else
         {
             var fingerprint = IdempotencyKey.Fingerprint(title, author, narrator, description, language);
             var (created, bookId, firstFingerprint) = await store.CreateOnceAsync(book, key, fingerprint, now, ct);
+            if (bookId is null)
+            {
+                return (await usage.RefuseBookAsync(book.OwnerId, ct)).ToProblem();
+            }
             if (!created)
             {
                 if (firstFingerprint != fingerprint)

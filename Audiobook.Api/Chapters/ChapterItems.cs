@@ -125,6 +125,10 @@ public static class ChapterItems
             item["multipartId"] = new(multipart.StorageUploadId);
             item["partSizeBytes"] = BookItems.Number(multipart.Plan.PartSizeBytes);
         }
+        if (upload.Reserved)
+        {
+            item["reserved"] = new() { BOOL = true };
+        }
         item["createdAt"] = new(upload.CreatedAt.ToString("O"));
         item["expiresAt"] = new(upload.ExpiresAt.ToString("O"));
         // DynamoDB's TTL removes forgotten uploads' records (the table's TimeToLiveSpecification).
@@ -149,6 +153,7 @@ public static class ChapterItems
             Multipart = item.TryGetValue("multipartId", out var multipartId)
                 ? new MultipartUpload(multipartId.S, new MultipartPlan(size, long.Parse(item["partSizeBytes"].N, CultureInfo.InvariantCulture)))
                 : null,
+            Reserved = item.TryGetValue("reserved", out var reserved) && reserved.BOOL == true,
         };
     }
 }

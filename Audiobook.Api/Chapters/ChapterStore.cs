@@ -1,13 +1,14 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Audiobook.Api.Books;
+using Audiobook.Api.Quotas;
 using Audiobook.Api.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Audiobook.Api.Chapters;
 
 /// <summary>Chapters, number claims and pending uploads of a book, with the book's counters kept in step by transactions.</summary>
-public sealed class ChapterStore(IAmazonDynamoDB db, IOptions<TableOptions> tables, BookStore books)
+public sealed class ChapterStore(IAmazonDynamoDB db, IOptions<TableOptions> tables, BookStore books, UsageStore usage)
 {
     public static readonly TimeSpan KeepUploadRecordsAfterExpiry = TimeSpan.FromDays(1);
 
@@ -87,14 +88,17 @@ public sealed class ChapterStore(IAmazonDynamoDB db, IOptions<TableOptions> tabl
     /// <summary>
     /// Turns a pending upload into a chapter numbered <see cref="Book.NextChapterNumber"/>: the chapter, its number
     /// claim, the book's counters and the upload's removal commit together or not at all. What
-    /// <paramref name="fill"/> holds goes into the book's fields that have no value (never over one).
+    /// <paramref name="fill"/> holds goes into the book's fields that have no value (never over one). The
+    /// owner's usage takes the chapter's bytes from the upload's reservation (<paramref name="reserved"/>)
+    /// in the same transaction.
     /// </summary>
-    public Task<ChapterWrite> AddAsync(Book book, Chapter chapter, BookFill fill, DateTimeOffset now, CancellationToken ct)
+    public Task<ChapterWrite> AddAsync(Book book, Chapter chapter, bool reserved, BookFill fill, DateTimeOffset now, CancellationToken ct)
     {
         var values = new Dictionary<string, AttributeValue>
         {
             [":duration"] = BookItems.Number(chapter.DurationSeconds ?? 0),
             [":next"] = BookItems.Number(chapter.Number + 1),
+            [":size"] = BookItems.Number(chapter.SizeBytes),
         };
         var sets = new List<string>();
         var names = new Dictionary<string, string>();
@@ -108,8 +112,9 @@ public sealed class ChapterStore(IAmazonDynamoDB db, IOptions<TableOptions> tabl
         return TransactAsync(ct,
             new(new() { Put = new Put { TableName = Table, Item = ChapterItems.ToItem(chapter), ConditionExpression = "attribute_not_exists(sk)" } }, ChapterWrite.ChapterConflict),
             new(new() { Put = new Put { TableName = Table, Item = ClaimItem(book.Id, chapter.Number, chapter.Id), ConditionExpression = "attribute_not_exists(sk)" } }, ChapterWrite.NumberTaken),
-            BookStep(BookUpdate(book, now, "ADD chapterCount :one, totalDurationSeconds :duration", values, nextNumber: true, sets, names)),
-            new(new() { Delete = new Delete { TableName = Table, Key = ChapterItems.UploadKey(book.Id, chapter.Id), ConditionExpression = "attribute_exists(sk)" } }, ChapterWrite.UploadGone));
+            BookStep(BookUpdate(book, now, $"ADD chapterCount :one, totalDurationSeconds :duration, {BookItems.SizeBytesAttribute} :size", values, nextNumber: true, sets, names)),
+            new(new() { Delete = new Delete { TableName = Table, Key = ChapterItems.UploadKey(book.Id, chapter.Id), ConditionExpression = "attribute_exists(sk)" } }, ChapterWrite.UploadGone),
+            new(new() { Update = usage.UploadCompleted(book.OwnerId, chapter.Id, reserved, chapter.SizeBytes) }, ChapterWrite.UploadGone));
     }
 
     /// <summary>Moves a chapter to another number (unique within the book) and/or renames it.</summary>
@@ -153,12 +158,18 @@ public sealed class ChapterStore(IAmazonDynamoDB db, IOptions<TableOptions> tabl
             new(new() { Delete = new Delete { TableName = Table, Key = ChapterItems.ChapterKey(book.Id, chapter.Id), ConditionExpression = "attribute_exists(sk)" } }, ChapterWrite.ChapterConflict),
             new(new() { Delete = new Delete { TableName = Table, Key = ChapterItems.NumberKey(book.Id, chapter.Number) } }),
             BookStep(BookUpdate(book, now,
-                "ADD chapterCount :minusOne, totalDurationSeconds :minusDuration",
-                new() { [":minusOne"] = BookItems.Number(-1), [":minusDuration"] = BookItems.Number(-(chapter.DurationSeconds ?? 0)) },
-                nextNumber: false)));
+                $"ADD chapterCount :minusOne, totalDurationSeconds :minusDuration, {BookItems.SizeBytesAttribute} :minusSize",
+                new()
+                {
+                    [":minusOne"] = BookItems.Number(-1),
+                    [":minusDuration"] = BookItems.Number(-(chapter.DurationSeconds ?? 0)),
+                    [":minusSize"] = BookItems.Number(-chapter.SizeBytes),
+                },
+                nextNumber: false)),
+            new(new() { Update = usage.ChapterRemoved(book.OwnerId, chapter.SizeBytes) }));
 
-    /// <summary>Removes every item of a book's partition; returns the object keys they referenced.</summary>
-    public async Task<List<string>> DeleteAllAsync(string bookId, CancellationToken ct)
+    /// <summary>Removes every item of a book's partition; returns the object keys they referenced and the pending uploads among them.</summary>
+    public async Task<(List<string> ObjectKeys, List<PendingUpload> Uploads)> DeleteAllAsync(string bookId, CancellationToken ct)
     {
         var items = await QueryPartitionAsync(bookId, null, ct);
         foreach (var batch in items.Chunk(25))
@@ -172,7 +183,8 @@ public sealed class ChapterStore(IAmazonDynamoDB db, IOptions<TableOptions> tabl
                 return pending.Count == 0 ? true : throw WriteRetry.Again();
             }, ct);
         }
-        return [.. items.Where(i => i.ContainsKey("objectKey")).Select(i => i["objectKey"].S)];
+        return ([.. items.Where(i => i.ContainsKey("objectKey")).Select(i => i["objectKey"].S)],
+            [.. items.Where(i => i["sk"].S.StartsWith(ChapterItems.UploadPrefix, StringComparison.Ordinal)).Select(ChapterItems.UploadFromItem)]);
     }
 
     /// <summary>One write of a transaction, and what it means when its condition is the one that failed (none: it has no condition).</summary>

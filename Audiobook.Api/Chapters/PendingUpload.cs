@@ -16,6 +16,9 @@ public sealed record PendingUpload(
 {
     /// <summary>Set when the file is sent in parts: S3's id of the multipart upload and how the file is cut.</summary>
     public MultipartUpload? Multipart { get; init; }
+
+    /// <summary>Whether its declared size is reserved in its owner's usage (uploads created before quotas are not).</summary>
+    public bool Reserved { get; init; }
 }
 
 /// <summary>S3's multipart upload behind one of ours.</summary>

@@ -6,6 +6,7 @@ using Audiobook.Api.Chapters;
 using Audiobook.Api.Covers;
 using Audiobook.Api.Media;
 using Audiobook.Api.Progress;
+using Audiobook.Api.Quotas;
 using Audiobook.Api.Streaming;
 using Audiobook.Api.Uploads;
 
@@ -17,6 +18,7 @@ namespace Audiobook.Api.Http;
 [JsonSerializable(typeof(LoginRequest))]
 [JsonSerializable(typeof(RefreshRequest))]
 [JsonSerializable(typeof(AccountResponse))]
+[JsonSerializable(typeof(AccountWithUsage))]
 [JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(CreateBookRequest))]
 [JsonSerializable(typeof(UpdateBookRequest))]

@@ -3,6 +3,7 @@ using Audiobook.Api.Books;
 using Audiobook.Api.Chapters;
 using Audiobook.Api.Http;
 using Audiobook.Api.Media;
+using Audiobook.Api.Quotas;
 using Audiobook.Api.Storage;
 using Audiobook.Api.Telemetry;
 
@@ -16,7 +17,7 @@ namespace Audiobook.Api.Uploads;
 /// completing twice, or concurrently, yields the same chapter.
 /// </summary>
 public sealed class UploadCompletion(
-    BookStore books, ChapterStore chapters, AudioStore audio, AudiobookMetrics metrics, TimeProvider time, ILogger<UploadCompletion> logger)
+    BookStore books, ChapterStore chapters, AudioStore audio, UsageStore usage, AudiobookMetrics metrics, TimeProvider time, ILogger<UploadCompletion> logger)
 {
     public async Task<CompletionOutcome> CompleteAsync(string ownerId, string bookId, string uploadId, CancellationToken ct)
     {
@@ -30,6 +31,11 @@ public sealed class UploadCompletion(
             return new CompletionOutcome.Completed(done);
         }
         var upload = await chapters.GetUploadAsync(bookId, uploadId, ct);
+        if (upload is not null && time.GetUtcNow() >= upload.ExpiresAt + ChapterStore.KeepUploadRecordsAfterExpiry)
+        {
+            // Its record outlived its time only because DynamoDB's TTL deletes late; its reservation may be released.
+            return new CompletionOutcome.NotFound(Book: false);
+        }
         if (upload is null)
         {
             // A concurrent complete may have committed between the two reads (the chapter and the
@@ -41,7 +47,7 @@ public sealed class UploadCompletion(
 
         try
         {
-            if (upload.Multipart is { } multipart && await AssembleAsync(upload, multipart, ct) is { } unassembled)
+            if (upload.Multipart is { } multipart && await AssembleAsync(book, upload, multipart, ct) is { } unassembled)
             {
                 return unassembled;
             }
@@ -64,7 +70,7 @@ public sealed class UploadCompletion(
     /// the object is there to check, or why not. A missing or wrong-sized part keeps the upload open:
     /// the client sends those parts and completes again.
     /// </summary>
-    private async Task<CompletionOutcome?> AssembleAsync(PendingUpload upload, MultipartUpload multipart, CancellationToken ct)
+    private async Task<CompletionOutcome?> AssembleAsync(Book book, PendingUpload upload, MultipartUpload multipart, CancellationToken ct)
     {
         if (await audio.SizeAsync(upload.ObjectKey, ct) is not null)
         {
@@ -91,7 +97,7 @@ public sealed class UploadCompletion(
         }
         return await chapters.GetUploadAsync(upload.BookId, upload.Id, ct) is null
             ? new CompletionOutcome.NotFound(Book: false)
-            : await RejectAsync(upload, StatusCodes.Status422UnprocessableEntity, "Upload expired",
+            : await RejectAsync(book.OwnerId, upload, StatusCodes.Status422UnprocessableEntity, "Upload expired",
                 "Storage discarded this upload's parts (it was open longer than a multipart upload may be). Start a new upload.", "parts-gone", ct);
     }
 
@@ -126,7 +132,7 @@ public sealed class UploadCompletion(
         }
         if (size != upload.SizeBytes)
         {
-            return await RejectAsync(upload, StatusCodes.Status422UnprocessableEntity, "Size mismatch",
+            return await RejectAsync(book.OwnerId, upload, StatusCodes.Status422UnprocessableEntity, "Size mismatch",
                 $"The uploaded file has {size} bytes, but {upload.SizeBytes} were declared.", "size-mismatch", ct);
         }
 
@@ -137,7 +143,7 @@ public sealed class UploadCompletion(
         if (!inspection.IsPlayable)
         {
             var unsupported = inspection.Verdict is Mp4Verdict.NotMp4 or Mp4Verdict.Protected;
-            return await RejectAsync(upload,
+            return await RejectAsync(book.OwnerId, upload,
                 unsupported ? StatusCodes.Status415UnsupportedMediaType : StatusCodes.Status422UnprocessableEntity,
                 unsupported ? "Not a playable MP4/M4A file" : "Broken audio file",
                 inspection.Reason, inspection.Verdict.ToString(), ct);
@@ -210,7 +216,7 @@ public sealed class UploadCompletion(
                 MarkerSource = metadata.MarkerSource,
                 Tags = metadata.Tags,
             };
-            switch (await chapters.AddAsync(book, chapter, Fill(book, metadata, cover), time.GetUtcNow(), token))
+            switch (await chapters.AddAsync(book, chapter, upload.Reserved, Fill(book, metadata, cover), time.GetUtcNow(), token))
             {
                 case ChapterWrite.Done:
                     return new CompletionOutcome.Completed(chapter);
@@ -226,6 +232,7 @@ public sealed class UploadCompletion(
                 // The book was deleted meanwhile: its partition sweep may have run already.
                 await audio.DeleteAsync(upload.ObjectKey, token);
                 await chapters.DeleteUploadAsync(book.Id, upload.Id, token);
+                await ReleaseAsync(book.OwnerId, upload, token);
                 return new CompletionOutcome.NotFound(Book: true);
             }
             book = fresh;
@@ -233,12 +240,21 @@ public sealed class UploadCompletion(
         }, ct);
     }
 
-    private async Task<CompletionOutcome> RejectAsync(PendingUpload upload, int status, string title, string detail, string reason, CancellationToken ct)
+    private async Task<CompletionOutcome> RejectAsync(string ownerId, PendingUpload upload, int status, string title, string detail, string reason, CancellationToken ct)
     {
         logger.LogInformation("Upload {UploadId} of book {BookId} rejected: {Reason}", upload.Id, upload.BookId, reason);
         metrics.UploadRejected(reason);
         await audio.DeleteAsync(upload.ObjectKey, ct);
         await chapters.DeleteUploadAsync(upload.BookId, upload.Id, ct);
+        await ReleaseAsync(ownerId, upload, ct);
         return new CompletionOutcome.Rejected(status, title, detail, reason);
+    }
+
+    private async Task ReleaseAsync(string ownerId, PendingUpload upload, CancellationToken ct)
+    {
+        if (upload.Reserved)
+        {
+            await usage.ReleaseUploadAsync(ownerId, upload.Id, upload.SizeBytes, ct);
+        }
     }
 }

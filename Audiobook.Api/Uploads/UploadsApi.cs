@@ -3,6 +3,7 @@ using Audiobook.Api.Books;
 using Audiobook.Api.Chapters;
 using Audiobook.Api.Extensions;
 using Audiobook.Api.Http;
+using Audiobook.Api.Quotas;
 using Audiobook.Api.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -24,7 +25,8 @@ public static class UploadsApi
     {
         var uploads = routes.MapGroup($"/api/v1/books/{Ids.Route("bookId")}/uploads").WithTags("Uploads");
         uploads.MapPost("/", Create).WithName("CreateUpload").WithSummary("Get a presigned URL to PUT one chapter's audio to, or a multipart ticket for a large file")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         uploads.MapPost($"/{Ids.Route("uploadId")}/complete", Complete).WithName("CompleteUpload")
             .WithSummary("Check the stored file and make it a chapter (ready at once)")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
@@ -42,7 +44,7 @@ public static class UploadsApi
 
     public static async Task<Results<Created<UploadTicket>, Created<MultipartUploadTicket>, ValidationProblem, ProblemHttpResult>> Create(
         string bookId, CreateUploadRequest request, HttpContext context, BookStore books, ChapterStore chapters, AudioStore audio,
-        IOptions<UploadOptions> options, TimeProvider time, CancellationToken ct)
+        UsageStore usage, IOptions<UploadOptions> options, TimeProvider time, CancellationToken ct)
     {
         var errors = new FieldErrors();
         var (title, fileName) = request.Validate(errors);
@@ -78,16 +80,30 @@ public static class UploadsApi
         var size = request.SizeBytes!.Value;
         var inParts = request.Multipart == true || size > settings.MultipartThresholdBytes;
         var upload = new PendingUpload(book.Id, id, fileName.Name, contentType, size, title,
-            AudioStore.ChapterKey(book.Id, id, fileName.Extension), now, now + (inParts ? settings.MultipartLifetime : settings.UrlLifetime));
-        var location = $"/api/v1/books/{book.Id}/uploads/{id}";
-        if (inParts)
+            AudioStore.ChapterKey(book.Id, id, fileName.Extension), now, now + (inParts ? settings.MultipartLifetime : settings.UrlLifetime))
+        { Reserved = true };
+        if (await usage.ReserveUploadAsync(book.OwnerId, id, size, upload.ExpiresAt + ChapterStore.KeepUploadRecordsAfterExpiry, ct) is { } refusal)
         {
-            var plan = MultipartPlan.For(size, settings.PartSizeBytes);
-            upload = upload with { Multipart = new MultipartUpload(await audio.StartMultipartAsync(upload.ObjectKey, contentType, ct), plan) };
-            await chapters.PutUploadAsync(upload, ct);
-            return TypedResults.Created(location, new MultipartUploadTicket(id, "MULTIPART", plan.PartSizeBytes, plan.PartCount, upload.ExpiresAt));
+            return refusal.ToProblem();
         }
-        await chapters.PutUploadAsync(upload, ct);
+        var location = $"/api/v1/books/{book.Id}/uploads/{id}";
+        try
+        {
+            if (inParts)
+            {
+                var plan = MultipartPlan.For(size, settings.PartSizeBytes);
+                upload = upload with { Multipart = new MultipartUpload(await audio.StartMultipartAsync(upload.ObjectKey, contentType, ct), plan) };
+                await chapters.PutUploadAsync(upload, ct);
+                return TypedResults.Created(location, new MultipartUploadTicket(id, "MULTIPART", plan.PartSizeBytes, plan.PartCount, upload.ExpiresAt));
+            }
+            await chapters.PutUploadAsync(upload, ct);
+        }
+        catch
+        {
+            // Nothing was handed out: the reservation goes (an S3 upload started stays for the lifecycle rule).
+            await usage.ReleaseUploadAsync(book.OwnerId, id, size, CancellationToken.None);
+            throw;
+        }
 
         var (url, headers) = audio.PresignUpload(upload.ObjectKey, contentType, upload.SizeBytes, upload.ExpiresAt);
         var ticket = new UploadTicket(id, url, "PUT", headers, upload.ExpiresAt);
@@ -113,9 +129,9 @@ public static class UploadsApi
     /// an abort racing a completion loses or wins as a whole (<see cref="ChapterStore.TryAbortUploadAsync"/>).
     /// </summary>
     public static async Task<Results<NoContent, ProblemHttpResult>> Abort(
-        string bookId, string uploadId, HttpContext context, BookStore books, ChapterStore chapters, AudioStore audio, CancellationToken ct)
+        string bookId, string uploadId, HttpContext context, BookStore books, ChapterStore chapters, AudioStore audio, UsageStore usage, CancellationToken ct)
     {
-        if (await books.GetAsync(context.User.UserId(), bookId, ct) is null)
+        if (await books.GetAsync(context.User.UserId(), bookId, ct) is not { } book)
         {
             return Problems.BookNotFound();
         }
@@ -128,6 +144,10 @@ public static class UploadsApi
             }
             // A multipart upload may have been assembled already by a completion that lost to this abort.
             await audio.DeleteAsync(upload.ObjectKey, ct);
+            if (upload.Reserved)
+            {
+                await usage.ReleaseUploadAsync(book.OwnerId, upload.Id, upload.SizeBytes, ct);
+            }
             return TypedResults.NoContent();
         }
         return await chapters.GetChapterAsync(bookId, uploadId, ct) is not null
