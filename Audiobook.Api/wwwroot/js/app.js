@@ -1,6 +1,7 @@
 // Screens of the web player: sign in / register, the library, a book (chapters, upload), with the
 // player always at the bottom. Hash routes: #/login, #/library, #/books/{id}.
 import { api, session, signOutSession, putToStorage, formatTime } from './api.js';
+import { uploadChapter } from './uploads.js';
 import { h, alertBox, field } from './dom.js';
 import { player } from './player.js';
 
@@ -303,13 +304,10 @@ async function bookScreen(bookId) {
     const row = h('li', { class: 'upload' }, h('span', { class: 'title' }, file.name), bar, state);
     uploads.append(row);
     try {
-      state.textContent = 'Uploading…';
-      const ticket = await api('POST', `/api/v1/books/${bookId}/uploads`,
-        { fileName: file.name, contentType: file.type || (file.name.toLowerCase().endsWith('.mp4') ? 'video/mp4' : 'audio/mp4'), sizeBytes: file.size });
-      await putToStorage(ticket, file, fraction => { bar.value = Math.round(fraction * 100); });
-      bar.value = 100;
-      state.textContent = 'Checking…';
-      await api('POST', `/api/v1/books/${bookId}/uploads/${ticket.uploadId}/complete`);
+      await uploadChapter(bookId, file, {
+        progress: fraction => { bar.value = Math.round(fraction * 100); },
+        state: text => { state.textContent = text; },
+      });
       state.textContent = 'Ready';
       row.classList.add('done');
       await refresh();

@@ -35,6 +35,9 @@ public sealed class PlayerTests(AppHostFixture apphost, BrowserFixture browser) 
 
     [Fact]
     public Task A_single_file_book_shows_its_cover_and_markers_and_plays_from_marker_to_marker() => SingleFileBookAsync();
+
+    [Fact]
+    public Task A_large_file_cut_off_mid_upload_resumes_after_a_reload_with_the_missing_parts_only() => ResumeLargeUploadAsync();
 }
 
 /// <summary>What a listener does in the web player, against whichever AppHost serves it.</summary>
@@ -333,6 +336,82 @@ public abstract class PlayerScenarios(AppHostFixture apphost, BrowserFixture bro
         Assert.Equal(await File.ReadAllBytesAsync(Theme, TestContext.Current.CancellationToken), await File.ReadAllBytesAsync(saved, TestContext.Current.CancellationToken));
         File.Delete(saved);
         await Expect(page.Locator(".chapter")).ToHaveCountAsync(1);
+    }
+
+    protected async Task ResumeLargeUploadAsync()
+    {
+        const int partSize = 8 * 1024 * 1024;
+        var path = Path.Combine(BrowserFixture.ScreenshotDirectory, $"whole-book-{Guid.NewGuid():N}.m4a");
+        var file = Audiobook.Load.PaddedMp4.MoovAtEnd(Audiobook.Tests.Media.Mp4Samples.Read("moov-at-end.m4a"), 5L * partSize - 12345);
+        await File.WriteAllBytesAsync(path, file.ToArray(), TestContext.Current.CancellationToken);
+        try
+        {
+            await using var context = await NewListenerAsync();
+            var page = await context.NewPageAsync();
+            await RegisterAsync(page);
+            await CreateBookAsync(page, "The Whole Book");
+
+            // Storage takes parts 1 and 2; the others are held until the network goes, and fail with it.
+            var stored = new ConcurrentBag<int>();
+            var twoStored = new TaskCompletionSource();
+            var cut = new TaskCompletionSource();
+            await context.RouteAsync(url => PartNumber(url) is not null, async route =>
+            {
+                var number = PartNumber(route.Request.Url)!.Value;
+                if (number > 2 && !cut.Task.IsCompleted)
+                {
+                    await cut.Task;
+                    await route.AbortAsync("internetdisconnected");
+                    return;
+                }
+                await route.ContinueAsync();
+            });
+            page.Response += (_, response) =>
+            {
+                if (PartNumber(response.Url) is { } number && response.Request.Method == "PUT" && response.Status == 200)
+                {
+                    stored.Add(number);
+                    if (stored.Count == 2)
+                    {
+                        twoStored.TrySetResult();
+                    }
+                }
+            };
+
+            await page.Locator("#files").SetInputFilesAsync([path]);
+            await twoStored.Task.WaitAsync(TimeSpan.FromMilliseconds(BrowserFixture.UploadTimeout), TestContext.Current.CancellationToken);
+            await context.SetOfflineAsync(true);
+            cut.SetResult();
+            await Expect(page.Locator(".upload .state")).ToContainTextAsync("Connection lost");
+            Assert.Equal([1, 2], stored.Order());
+
+            // Back online, a reload forgets everything but the upload's id; the same file picked again
+            // sends the three parts storage does not hold, and nothing else.
+            await context.SetOfflineAsync(false);
+            await page.ReloadAsync();
+            var resent = new ConcurrentBag<int>();
+            page.Request += (_, request) =>
+            {
+                if (PartNumber(request.Url) is { } number && request.Method == "PUT")
+                {
+                    resent.Add(number);
+                }
+            };
+            await page.Locator("#files").SetInputFilesAsync([path]);
+            await Expect(page.Locator(".upload.done")).ToHaveCountAsync(1, new() { Timeout = BrowserFixture.UploadTimeout });
+
+            // Each of the three once: 2 × 8 MiB of the file's 40 MiB were not sent again.
+            Assert.Equal([3, 4, 5], resent.Order());
+            await Expect(page.Locator(".chapter")).ToHaveCountAsync(1);
+            Assert.Equal("{}", await page.EvaluateAsync<string>("() => localStorage.getItem('audiobook.uploads')"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        static int? PartNumber(string url) =>
+            System.Web.HttpUtility.ParseQueryString(new Uri(url).Query)["partNumber"] is { } number ? int.Parse(number, CultureInfo.InvariantCulture) : null;
     }
 
     /// <summary>A browser profile of its own, with its own client address for the per-client sign-in limit.</summary>
