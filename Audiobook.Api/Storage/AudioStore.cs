@@ -7,8 +7,12 @@ using Microsoft.Extensions.Options;
 namespace Audiobook.Api.Storage;
 
 /// <summary>The private audio bucket. Keys are built from ids only: no user text can reach a key.</summary>
-public sealed class AudioStore(IAmazonS3 s3, IOptions<StorageOptions> options, ILogger<AudioStore> logger)
+public sealed class AudioStore(
+    IAmazonS3 s3, [FromKeyedServices(AudioStore.AssemblyClient)] IAmazonS3 assembly, IOptions<StorageOptions> options, ILogger<AudioStore> logger)
 {
+    /// <summary>The S3 client of multipart completions (<see cref="StorageOptions.AssemblyTimeout"/>).</summary>
+    public const string AssemblyClient = "assembly";
+
     private string Bucket => options.Value.BucketName;
 
     /// <summary>books/{bookId}/chapters/{chapterId}.m4a — ids are validated hex, the extension is from an allow-list.</summary>
@@ -121,7 +125,7 @@ public sealed class AudioStore(IAmazonS3 s3, IOptions<StorageOptions> options, I
     {
         try
         {
-            await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+            await assembly.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
             {
                 BucketName = Bucket,
                 Key = key,

@@ -23,6 +23,14 @@ public sealed class StorageOptions
     [TimeSpanRange("00:00:01", "00:01:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(4);
 
+    /// <summary>
+    /// How long S3 may take to join a multipart upload's parts into one object (one call, not retried:
+    /// the client completes again). S3 may take seconds for a large file; the default of 20 s stays
+    /// inside API Gateway's 29 s with the checks that follow.
+    /// </summary>
+    [TimeSpanRange("00:00:01", "00:00:28")]
+    public TimeSpan AssemblyTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
     public const int MaxErrorRetry = 2;
 }
 

@@ -29,14 +29,22 @@ public static class StorageRegistration
         builder.Services.AddSingleton<IAmazonS3>(sp =>
         {
             var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return S3Client(storage, storage.RequestTimeout, StorageOptions.MaxErrorRetry);
+        });
+        // Joining a large file's parts is the one S3 call that may take longer than the others.
+        builder.Services.AddKeyedSingleton<IAmazonS3>(AudioStore.AssemblyClient, (sp, _) =>
+            S3Client(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<IOptions<StorageOptions>>().Value.AssemblyTimeout, 0));
+
+        IAmazonS3 S3Client(StorageOptions storage, TimeSpan timeout, int retries)
+        {
             var config = aws.Apply(new AmazonS3Config
             {
                 ForcePathStyle = storage.ForcePathStyle,
-                Timeout = storage.RequestTimeout,
-                MaxErrorRetry = StorageOptions.MaxErrorRetry,
+                Timeout = timeout,
+                MaxErrorRetry = retries,
             });
             return aws.Credentials is { } credentials ? new AmazonS3Client(credentials, config) : new AmazonS3Client(config);
-        });
+        }
         builder.Services.AddSingleton<IAmazonDynamoDB>(sp =>
         {
             var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;

@@ -25,26 +25,42 @@ public sealed class ApiUserSession(HttpClient http)
     public async Task<string> CreateBookAsync(string title, CancellationToken ct) =>
         (await Read(await Http.PostAsJsonAsync("/api/v1/books", new { title, author = "bench" }, ct), ct))["id"]!.GetValue<string>();
 
-    /// <summary>Uploads a file (streamed from disk) and completes it: the chapter's id.</summary>
     /// <summary>How long the last completion took, seen from here (the API's time and the emulator's).</summary>
     public TimeSpan LastCompletion { get; private set; }
 
+    /// <summary>Uploads a file (from disk: one PUT, or in parts when the API asks for them) and completes it: the chapter's id.</summary>
     public async Task<string> AddChapterAsync(string bookId, string path, CancellationToken ct)
     {
         var size = new FileInfo(path).Length;
-        var ticket = await Read(await Http.PostAsJsonAsync($"/api/v1/books/{bookId}/uploads",
-            new { fileName = "chapter.m4a", contentType = "audio/mp4", sizeBytes = size }, ct), ct);
-        await using (var file = File.OpenRead(path))
+        var ticket = await CreateUploadAsync(bookId, size, multipart: false, ct);
+        if (ticket["method"]!.GetValue<string>() == "MULTIPART")
         {
+            using var file = new Audiobook.Load.FileBytes(path);
+            await new Audiobook.Load.MultipartSender(Http, bookId, ticket["uploadId"]!.GetValue<string>())
+                .SendMissingAsync(file, ticket["partSizeBytes"]!.GetValue<long>(), ticket["partCount"]!.GetValue<int>(), parallel: 4, ct);
+        }
+        else
+        {
+            await using var file = File.OpenRead(path);
             using var storage = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
             using var put = Audiobook.Load.PresignedPut.Create(ticket, new StreamContent(file));
             put.Content!.Headers.ContentLength = size;
             (await storage.SendAsync(put, ct)).EnsureSuccessStatusCode();
         }
+        return (await CompleteAsync(bookId, ticket["uploadId"]!.GetValue<string>(), ct))["id"]!.GetValue<string>();
+    }
+
+    public async Task<JsonObject> CreateUploadAsync(string bookId, long size, bool multipart, CancellationToken ct) =>
+        await Read(await Http.PostAsJsonAsync($"/api/v1/books/{bookId}/uploads",
+            new { fileName = "chapter.m4a", contentType = "audio/mp4", sizeBytes = size, multipart = multipart ? true : (bool?)null }, ct), ct);
+
+    /// <summary>Completes an upload, timed (<see cref="LastCompletion"/>): the chapter.</summary>
+    public async Task<JsonObject> CompleteAsync(string bookId, string uploadId, CancellationToken ct)
+    {
         var completing = System.Diagnostics.Stopwatch.StartNew();
-        var chapter = await Read(await Http.PostAsync($"/api/v1/books/{bookId}/uploads/{ticket["uploadId"]!.GetValue<string>()}/complete", null, ct), ct);
+        var chapter = await Read(await Http.PostAsync($"/api/v1/books/{bookId}/uploads/{uploadId}/complete", null, ct), ct);
         LastCompletion = completing.Elapsed;
-        return chapter["id"]!.GetValue<string>();
+        return chapter;
     }
 
     public static async Task<JsonObject> Read(HttpResponseMessage response, CancellationToken ct)

@@ -129,6 +129,10 @@ public sealed partial class Measurements(BenchAppHost apphost, Report report, st
         var user = await ApiUserSession.CreateAsync(api.Address, ct);
         var bookId = await user.CreateBookAsync("Large", ct);
         await user.AddChapterAsync(bookId, Sample("faststart.m4a"), ct); // warm: code paths loaded before measuring
+        var warm = Path.Combine(Path.GetTempPath(), "audiobook-bench-70mb-moov-at-end.m4a");
+        PadMediaData(Sample("moov-at-end.m4a"), warm, 70L * 1024 * 1024); // warm too: a file in parts (the 200 MB one goes so)
+        await user.AddChapterAsync(bookId, warm, ct);
+        File.Delete(warm);
         var beforeSmall = api.RssMegabytes;
         await user.AddChapterAsync(bookId, Sample("moov-at-end.m4a"), ct);
         await Task.Delay(500, ct);

@@ -14,8 +14,8 @@ if (args is ["micro", .. var rest])
 }
 
 var listeners = Option("--listeners", 32);
-// --only startup,issuance,load,library,upload,metadata: a subset, for working on one goal.
-string[] all = ["startup", "issuance", "load", "library", "upload", "metadata"];
+// --only startup,issuance,load,library,upload,metadata,multipart: a subset, for working on one goal.
+string[] all = ["startup", "issuance", "load", "library", "upload", "metadata", "multipart"];
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault()?.Split(',') ?? all;
 var seconds = Option("--seconds", 30);
 using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(30));
@@ -67,6 +67,10 @@ await using (var apphost = await BenchAppHost.StartAsync(ct))
     if (only.Contains("metadata"))
     {
         await measure.MetadataAsync();
+    }
+    if (only.Contains("multipart"))
+    {
+        await measure.MultipartAsync();
     }
     if (rss > 0)
     {

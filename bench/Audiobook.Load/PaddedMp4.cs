@@ -5,7 +5,7 @@ namespace Audiobook.Load;
 
 /// <summary>
 /// A file of any size whose padding is never stored: a real moov-at-end sample's ftyp and mdat, then a
-/// 'free' box of zeros, then its moov (whose chunk offsets still point into the mdat). What reading a
+/// 'free' box of zeros (64-bit sized past 4 GiB), then its moov (whose chunk offsets still point into the mdat). What reading a
 /// 2 GB book costs is measured on it without a 2 GB file.
 /// </summary>
 public sealed class PaddedMp4 : IByteSource
@@ -26,15 +26,22 @@ public sealed class PaddedMp4 : IByteSource
             throw new ArgumentException("The sample's moov must be its last box.", nameof(sample));
         }
         var free = size - sample.Length;
-        if (free is < 8 or > uint.MaxValue)
+        if (free < 16)
         {
-            throw new ArgumentOutOfRangeException(nameof(size), size, "The padding must fit one 32-bit 'free' box.");
+            throw new ArgumentOutOfRangeException(nameof(size), size, "The padding needs room for a 'free' box header.");
         }
-        var head = new byte[moov + 8];
+        // A box of more than 4 GiB says so with size 1 and a 64-bit size after its type.
+        var large = free > uint.MaxValue;
+        var header = large ? 16 : 8;
+        var head = new byte[moov + header];
         sample.AsSpan(0, moov).CopyTo(head);
-        BinaryPrimitives.WriteUInt32BigEndian(head.AsSpan(moov), (uint)free);
+        BinaryPrimitives.WriteUInt32BigEndian(head.AsSpan(moov), large ? 1u : (uint)free);
         "free"u8.CopyTo(head.AsSpan(moov + 4));
-        return new PaddedMp4(head, free - 8, sample[moov..]);
+        if (large)
+        {
+            BinaryPrimitives.WriteUInt64BigEndian(head.AsSpan(moov + 8), (ulong)free);
+        }
+        return new PaddedMp4(head, free - header, sample[moov..]);
     }
 
     public ValueTask<int> ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken)

@@ -113,7 +113,7 @@ public sealed class InterruptedCompletionTests(AppHostFixture apphost)
     private static void Decorate<TService>(IServiceCollection services, Func<TService, TService> wrap)
         where TService : class
     {
-        var original = services.Last(d => d.ServiceType == typeof(TService));
+        var original = services.Last(d => d.ServiceType == typeof(TService) && !d.IsKeyedService);
         services.Remove(original);
         services.AddSingleton(sp => wrap((TService)original.ImplementationFactory!(sp)));
     }

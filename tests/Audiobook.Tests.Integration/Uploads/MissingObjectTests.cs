@@ -23,7 +23,7 @@ public sealed class MissingObjectTests(AppHostFixture apphost)
         var refusals = new RefusingHeads();
         await using var api = InProcessApi.Create(apphost, "Development").WithWebHostBuilder(web => web.ConfigureTestServices(services =>
         {
-            var original = services.Last(d => d.ServiceType == typeof(IAmazonS3));
+            var original = services.Last(d => d.ServiceType == typeof(IAmazonS3) && !d.IsKeyedService);
             services.Remove(original);
             services.AddSingleton(sp =>
             {
