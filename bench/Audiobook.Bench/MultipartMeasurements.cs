@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Audiobook.Load;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Audiobook.Bench;
 
@@ -20,7 +19,7 @@ public sealed partial class Measurements
         await using var api = await ApiProcess.StartAsync(apiExecutable, apphost.ProductionApiEnvironment(false), ct);
         var user = await ApiUserSession.CreateAsync(api.Address, ct);
         var bookId = await user.CreateBookAsync("The whole book", ct);
-        var emulator = await EmulatorProcessAsync();
+        var emulator = EmulatorProcess();
 
         // A 20 MiB book in parts: warms the code paths, then is the small upload the large one is held to.
         var small = PaddedMp4.MoovAtEnd(sample, 20 * MiB);
@@ -131,35 +130,29 @@ public sealed partial class Measurements
     }
 
     /// <summary>
-    /// The AppHost's moto process: LocalAws/moto_server.py serving the "aws" resource's own port (behind
-    /// Aspire's proxy), else the one started last since the AppHost started; null when none is found.
+    /// The AppHost's moto process (LocalAws/moto_server.py): the one started last since this process
+    /// started. Aspire resolves the resource's own port only inside its orchestrator, so the port cannot tell.
     /// </summary>
-    private async Task<int?> EmulatorProcessAsync()
+    private static int? EmulatorProcess()
     {
-        var model = apphost.App.Services.GetRequiredService<DistributedApplicationModel>();
-        var aws = model.Resources.OfType<IResourceWithEndpoints>().Single(r => r.Name == "aws");
-        var port = await new EndpointReference(aws, "http").Property(EndpointProperty.TargetPort).GetValueAsync(ct);
-        var motos = new List<(int Pid, string[] Arguments, DateTime Started)>();
+        var since = Process.GetCurrentProcess().StartTime;
+        var found = new List<(int Pid, DateTime Started)>();
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
             try
             {
                 if (int.TryParse(Path.GetFileName(directory), out var pid)
-                    && File.ReadAllText(Path.Combine(directory, "cmdline")).Split('\0') is var arguments
-                    && arguments.Any(a => a.EndsWith("moto_server.py", StringComparison.Ordinal)))
+                    && File.ReadAllText(Path.Combine(directory, "cmdline")).Split('\0').Any(a => a.EndsWith("moto_server.py", StringComparison.Ordinal))
+                    && Process.GetProcessById(pid).StartTime is var started && started >= since)
                 {
-                    motos.Add((pid, arguments, Process.GetProcessById(pid).StartTime));
+                    found.Add((pid, started));
                 }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
             {
             }
         }
-        var found = motos.Where(m => port is not null && m.Arguments.Contains(port)).Select(m => (int?)m.Pid).FirstOrDefault()
-            ?? motos.Where(m => m.Started >= Process.GetCurrentProcess().StartTime).OrderByDescending(m => m.Started).Select(m => (int?)m.Pid).FirstOrDefault();
-        report.Note($"emulator memory: moto process {found?.ToString(CultureInfo.InvariantCulture) ?? "none"} (the aws resource's port {port ?? "unknown"}; "
-            + $"moto processes: {string.Join(", ", motos.Select(m => $"{m.Pid} on {m.Arguments.SkipWhile(a => a != "-p").Skip(1).FirstOrDefault()}"))})");
-        return found;
+        return found.OrderByDescending(m => m.Started).Select(m => (int?)m.Pid).FirstOrDefault();
     }
 
     private static double Rss(int? pid)

@@ -39,8 +39,13 @@ public sealed class MultipartSender(HttpClient api, string bookId, string upload
     public async Task SendMissingAsync(IByteSource file, long partSize, int partCount, int parallel, CancellationToken ct)
     {
         var stored = await StoredPartsAsync(ct);
-        var missing = Enumerable.Range(1, partCount).Where(n => !stored.Contains(n)).ToList();
-        foreach (var batch in missing.Chunk(100))
+        await SendPartsAsync(file, partSize, Enumerable.Range(1, partCount).Where(n => !stored.Contains(n)), parallel, ct);
+    }
+
+    /// <summary>Sends these parts of the file, <paramref name="parallel"/> at a time; storage must take each (200).</summary>
+    public async Task SendPartsAsync(IByteSource file, long partSize, IEnumerable<int> partNumbers, int parallel, CancellationToken ct)
+    {
+        foreach (var batch in partNumbers.Chunk(100))
         {
             var urls = await SignAsync(batch, ct);
             await Parallel.ForEachAsync(urls, new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = ct }, async (part, token) =>

@@ -86,12 +86,7 @@ public sealed class MultipartUploadTests(AppHostFixture apphost)
 
         // The first client sends parts 1 and 3, then is gone (a reload, a crash).
         var first = Sender(user, bookId, ticket);
-        var urls = await first.SignAsync([1, 3], Token);
-        foreach (var part in urls)
-        {
-            var number = part!["partNumber"]!.GetValue<int>();
-            Assert.Equal(HttpStatusCode.OK, await first.PutPartAsync(part["url"]!.GetValue<string>(), File, (number - 1) * 8 * MiB, part["sizeBytes"]!.GetValue<long>(), Token));
-        }
+        await first.SendPartsAsync(File, 8 * MiB, [1, 3], parallel: 2, Token);
 
         // A new client knows only the upload's id: it asks what is stored and sends the rest.
         var resumed = Sender(user, bookId, ticket);
@@ -109,11 +104,7 @@ public sealed class MultipartUploadTests(AppHostFixture apphost)
         var bookId = IdOf(await user.CreateBookAsync());
         var ticket = await CreateMultipartAsync(user, bookId, File.Length, multipart: true);
         var sender = Sender(user, bookId, ticket);
-        foreach (var part in await sender.SignAsync([1, 3], Token))
-        {
-            var number = part!["partNumber"]!.GetValue<int>();
-            await sender.PutPartAsync(part["url"]!.GetValue<string>(), File, (number - 1) * 8 * MiB, part["sizeBytes"]!.GetValue<long>(), Token);
-        }
+        await sender.SendPartsAsync(File, 8 * MiB, [1, 3], parallel: 2, Token);
 
         var problem = await ExpectProblem(await user.CompleteAsync(bookId, UploadIdOf(ticket)), HttpStatusCode.UnprocessableEntity);
         Assert.Equal([2], problem["missingParts"]!.AsArray().Select(n => n!.GetValue<int>()));
