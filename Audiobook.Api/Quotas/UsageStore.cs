@@ -27,9 +27,10 @@ public sealed class UsageStore(IAmazonDynamoDB db, IOptions<TableOptions> tables
     {
         var item = await ReadAsync(ownerId, ct);
         var now = time.GetUtcNow().ToUnixTimeSeconds();
-        var live = Entries(item).Where(e => e.ExpiresAtEpoch > now).ToList();
-        var reserved = Entries(item).Sum(e => e.Bytes);
-        return new AccountUsage(Number(item, "books"), Number(item, "bytes") - reserved, live.Sum(e => e.Bytes), live.Count);
+        var entries = Entries(item).ToList();
+        var live = entries.Where(e => e.ExpiresAtEpoch > now).ToList();
+        // "bytes" counts every reservation until it is released, expired or not.
+        return new AccountUsage(Number(item, "books"), Number(item, "bytes") - entries.Sum(e => e.Bytes), live.Sum(e => e.Bytes), live.Count);
     }
 
     /// <summary>The update that counts a new book, refused at the limit: one step of the book's creation.</summary>

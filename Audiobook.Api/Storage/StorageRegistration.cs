@@ -33,7 +33,10 @@ public static class StorageRegistration
         });
         // Joining a large file's parts is the one S3 call that may take longer than the others.
         builder.Services.AddKeyedSingleton<IAmazonS3>(AudioStore.AssemblyClient, (sp, _) =>
-            S3Client(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<IOptions<StorageOptions>>().Value.AssemblyTimeout, 0));
+        {
+            var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return S3Client(storage, storage.AssemblyTimeout, 0);
+        });
 
         IAmazonS3 S3Client(StorageOptions storage, TimeSpan timeout, int retries)
         {
