@@ -19,6 +19,9 @@ does not grow with the table, as in DynamoDB.
 its range, a multipart completion copies parts file to file, and open multipart uploads say when
 they were started, so the lifecycle sweep can abort abandoned ones.
 
+6. moto's Flask apps run out of debug mode (create_served_app), so a request and the body it read
+are freed when it is answered.
+
 Usage: python3 moto_server.py -H 127.0.0.1 -p PORT   (the same flags as moto_server)
 """
 import argparse
@@ -39,7 +42,20 @@ dynamodb_transactions.install()
 s3_objects.install()
 
 dynamodb_lock = threading.Lock()
-moto_app = DomainDispatcherApplication(create_backend_app)
+
+
+def create_served_app(service):
+    """moto's Flask app for a service, out of debug mode. In debug mode Flask gives every request a class
+    of its own (flask.debughelpers.attach_enctype_error_multidict) that refers back to the request: a
+    cycle, so each request and the body it read (an 8-64 MiB upload part) outlived its answer until the
+    garbage collector's next full pass. Errors still propagate as they did in debug mode."""
+    app = create_backend_app(service)
+    app.debug = False
+    app.config["PROPAGATE_EXCEPTIONS"] = True
+    return app
+
+
+moto_app = DomainDispatcherApplication(create_served_app)
 
 
 RESPONSE_OVERRIDES = {
