@@ -13,7 +13,8 @@ using Audiobook.Api.Telemetry;
 using Audiobook.Api.Uploads;
 
 // What makes the cold start fast (the secrets' read before the builder and the gate that waits for it,
-// the first storage probe, no work the API has no use for) is behind these two calls: Startup/ColdStart.cs.
+// the first storage probe, no work the API has no use for, endpoints built once) is behind the three ColdStart
+// calls: Startup/ColdStart.cs.
 var builder = ColdStart.CreateBuilder(args);
 
 builder.AddServiceDefaults();
@@ -58,4 +59,4 @@ app.MapCoversApi();
 app.MapChaptersApi();
 app.MapProgressApi();
 
-app.Run();
+ColdStart.Run(app);

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -46,11 +47,29 @@ public sealed class StartupWorkTests
         Assert.Null(api.Services.GetService<IHttpClientFactory>());
     }
 
-    private static WebApplicationFactory<Audiobook.Api.ApiAssembly> Api() =>
+    [Fact]
+    public async Task The_endpoints_are_built_once_for_authorization_and_routing()
+    {
+        // Started, so the pipeline is built; storage is nowhere (port 9), which /alive does not need.
+        using var api = Api(("AWS_ENDPOINT_URL", "http://127.0.0.1:9"), ("AWS_REGION", "us-east-1"), ("AWS_ACCESS_KEY_ID", "test"), ("AWS_SECRET_ACCESS_KEY", "test"));
+        using var client = api.CreateClient();
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync("/alive", TestContext.Current.CancellationToken)).StatusCode);
+
+        // Each consumer (the authorization middleware's policy cache, routing) reads the app's endpoint
+        // sources through a composite of its own; a minimal API's source would build its endpoints anew for each.
+        var sources = ((CompositeEndpointDataSource)api.Services.GetRequiredService<EndpointDataSource>()).DataSources.ToList();
+        var first = new CompositeEndpointDataSource(sources).Endpoints;
+        var second = new CompositeEndpointDataSource(sources).Endpoints;
+
+        Assert.True(first.Count > 20, $"{first.Count} endpoints");
+        Assert.All(first.Zip(second), pair => Assert.Same(pair.First, pair.Second));
+    }
+
+    private static WebApplicationFactory<Audiobook.Api.ApiAssembly> Api(params (string Name, string? Value)[] settings) =>
         new WebApplicationFactory<Audiobook.Api.ApiAssembly>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Staging");
-            foreach (var (name, value) in ConfigurationValidationTests.Valid)
+            foreach (var (name, value) in ConfigurationValidationTests.Valid.Select(s => (Name: s.Key, s.Value)).Concat(settings))
             {
                 web.UseSetting(name, value);
             }
