@@ -3,7 +3,7 @@ using Audiobook.Api.Storage;
 namespace Audiobook.Api.Startup;
 
 /// <summary>
-/// Everything the API does to start fast on Lambda, behind the two calls Program.cs makes. Each piece,
+/// Everything the API does to start fast on Lambda, behind the three calls Program.cs makes. Each piece,
 /// why it exists and what it bought, measured: docs/cold-start.md.
 /// <list type="bullet">
 /// <item>the secrets' read from SSM starts before the builder exists and runs while the app is composed
